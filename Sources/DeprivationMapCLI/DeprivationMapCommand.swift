@@ -1,0 +1,19 @@
+import ArgumentParser
+import DeprivationMap
+
+@main
+struct DeprivationMapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deprivation-map",
+        abstract: "Map deprivation and access to services across England.",
+        discussion: """
+            Reads boundary and point files (shapefile, GeoJSON, CSV), checks and repairs their \
+            geometry with GEOS, reprojects with PROJ, and writes RFC 7946 GeoJSON for QGIS and web maps.
+
+            Data built from ONS, OS, NHS or Geolytix files carries their licence notice \
+            (GeoJSON "attribution" member).
+            """,
+        version: "0.1.0",
+        subcommands: [InfoCommand.self, ConvertCommand.self]
+    )
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// Why an output could not be written.
+public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The folder for the output does not exist.
+    case directoryMissing(path: String)
+    /// The folder exists but cannot be written.
+    case notWritable(path: String, reason: String)
+    /// Writing or renaming failed part-way; nothing was left at the output path.
+    case writeFailed(path: String, reason: String)
+    /// The output path is also an input.
+    case overwritesInput(path: String)
+
+    public var description: String {
+        switch self {
+        case .directoryMissing(let path):
+            return "cannot write \(path): its folder does not exist. Create it first (mkdir -p) or choose another -o path."
+        case .notWritable(let path, let reason):
+            return "cannot write \(path): \(reason). Choose a folder you can write to."
+        case .writeFailed(let path, let reason):
+            return "writing \(path) failed: \(reason). Nothing was written at that path."
+        case .overwritesInput(let path):
+            return "the output \(path) is also the input; choose a different output path."
+        }
+    }
+}
+
+/// Temporary files being written right now, so that an interrupted program can remove them
+/// (the CLI does this on SIGINT/SIGTERM). Thread-safe.
+public final class TemporaryFileRegistry: @unchecked Sendable {
+    /// The process-wide registry.
+    public static let shared = TemporaryFileRegistry()
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    func add(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+
+    /// Deletes every registered temporary file; returns how many were removed.
+    @discardableResult
+    public func removeAll() -> Int {
+        let all = lock.withLock { () -> Set<String> in
+            defer { paths.removeAll() }
+            return paths
+        }
+        for p in all { unlink(p) }
+        return all.count
+    }
+}
+
+/// A file written under a temporary name in the destination folder and renamed into place only
+/// when ``commit()`` succeeds, so a reader never sees a half-written output. If the value is
+/// dropped without a commit (error, early return), the temporary file is deleted.
+///
+/// Writes are buffered (1 MiB) and go straight to the file descriptor.
+public final class AtomicOutputFile {
+    /// Where the file ends up.
+    public let path: String
+    /// Where it is written until committed.
+    public let temporaryPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var finished = false
+    private static let bufferLimit = 1 << 20
+
+    /// Opens a temporary file beside `path`.
+    /// - Throws: ``OutputError`` when the folder is missing or not writable.
+    public init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw OutputError.directoryMissing(path: path)
+        }
+        temporaryPath = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw OutputError.notWritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        buffer.reserveCapacity(Self.bufferLimit + 65536)
+        TemporaryFileRegistry.shared.add(temporaryPath)
+    }
+
+    deinit {
+        if !finished { abandon() }
+    }
+
+    /// Appends bytes.
+    /// - Throws: ``OutputError/writeFailed(path:reason:)`` (disk full, …).
+    @inlinable public func write(_ bytes: [UInt8]) throws {
+        try write(contentsOf: bytes)
+    }
+
+    /// Appends bytes from any collection of bytes.
+    public func write<C: Collection>(contentsOf bytes: C) throws where C.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferLimit { try flush() }
+    }
+
+    /// Appends a string as UTF-8.
+    public func write(_ text: String) throws {
+        try write(contentsOf: text.utf8)
+    }
+
+    /// Gives direct access to the pending buffer, for writers that format straight into it.
+    public func withBuffer<R>(_ body: (inout [UInt8]) throws -> R) throws -> R {
+        let result = try body(&buffer)
+        if buffer.count >= Self.bufferLimit { try flush() }
+        return result
+    }
+
+    private func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { raw in
+                Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, closes and renames the file into place.
+    /// - Throws: ``OutputError/writeFailed(path:reason:)``; the temporary file is removed.
+    public func commit() throws {
+        guard !finished else { return }
+        do {
+            try flush()
+            guard close(fd) == 0 else { throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+            fd = -1
+            guard rename(temporaryPath, path) == 0 else {
+                throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+            }
+            finished = true
+            TemporaryFileRegistry.shared.remove(temporaryPath)
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Closes and deletes the temporary file; nothing appears at ``path``.
+    public func abandon() {
+        guard !finished else { return }
+        finished = true
+        if fd >= 0 { close(fd) }
+        fd = -1
+        unlink(temporaryPath)
+        TemporaryFileRegistry.shared.remove(temporaryPath)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GeoCore
+import GeoProjection
+
+/// The vector formats DeprivationMap reads and writes.
+public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
+    /// ESRI shapefile (`.shp` + `.shx` + `.dbf`, with `.prj` and `.cpg`).
+    case shapefile = "ESRI Shapefile"
+    /// GeoJSON (`.geojson`, `.json`).
+    case geoJSON = "GeoJSON"
+    /// Delimited text of points (`.csv`, `.tsv`, `.txt`); read only.
+    case csv = "CSV"
+
+    /// The format of `path`, from its extension.
+    /// - Throws: ``VectorFormatError/unknownFormat(path:)``.
+    public static func detect(path: String) throws -> VectorFormat {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "shp", "dbf", "shx": return .shapefile
+        case "geojson", "json": return .geoJSON
+        case "csv", "tsv", "txt": return .csv
+        default: throw VectorFormatError.unknownFormat(path: path)
+        }
+    }
+}
+
+/// Why a file's format could not be used.
+public enum VectorFormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The extension is not one DeprivationMap knows.
+    case unknownFormat(path: String)
+    /// The format cannot be written.
+    case cannotWrite(path: String, format: VectorFormat)
+
+    public var description: String {
+        switch self {
+        case .unknownFormat(let path):
+            return "\(path): unknown format. Use a .shp, .geojson/.json or .csv file."
+        case .cannotWrite(let path, let format):
+            return "\(path): writing \(format.rawValue) is not supported; write .geojson or .shp."
+        }
+    }
+}
+
+/// Options for reading any supported format.
+public struct VectorReadOptions: Sendable, Hashable {
+    /// The input's CRS: required for a shapefile without `.prj` and for CSV columns whose names do
+    /// not tell; overrides what the file says otherwise.
+    public var crs: CRS?
+    /// Text encoding of a shapefile's `.dbf` or of a CSV file.
+    public var encoding: TextEncoding?
+    /// CSV column choices (the `crs` and `encoding` above take precedence over these).
+    public var csv: CSVPointOptions
+
+    /// Creates options.
+    public init(crs: CRS? = nil, encoding: TextEncoding? = nil, csv: CSVPointOptions = CSVPointOptions()) {
+        self.crs = crs
+        self.encoding = encoding
+        self.csv = csv
+    }
+}
+
+/// Reads a whole layer from a shapefile, GeoJSON or CSV file, chosen by extension.
+///
+/// ```swift
+/// let (layer, report) = try VectorReader.read(path: "GeoData/lsoa11_mse_bng.shp")
+/// report.notes.forEach { print($0) }
+/// ```
+public enum VectorReader {
+    /// Reads `path`.
+    /// - Parameters:
+    ///   - projection: PROJ context used to identify a `.prj`; created if `nil`.
+    ///   - progress: called with (records done, total) while a shapefile is read.
+    /// - Throws: ``ShapefileError``, ``GeoJSONError``, ``CSVError``, ``VectorFormatError``.
+    public static func read(path: String, options: VectorReadOptions = VectorReadOptions(), projection: ProjectionContext? = nil,
+                            progress: ((Int, Int) -> Void)? = nil) throws -> (FeatureLayer, ReadReport) {
+        switch try VectorFormat.detect(path: path) {
+        case .shapefile:
+            let reader = try ShapefileReader(path: path, options: ShapefileReadOptions(crs: options.crs, encoding: options.encoding), projection: projection)
+            let layer = try reader.readAll(progress: progress)
+            return (layer, reader.report)
+        case .geoJSON:
+            return try GeoJSONReader.read(path: path, options: GeoJSONReadOptions(crs: options.crs))
+        case .csv:
+            var csv = options.csv
+            if let crs = options.crs { csv.crs = crs }
+            if let encoding = options.encoding { csv.encoding = encoding }
+            return try CSVPointReader.read(path: path, options: csv)
+        }
+    }
+}
