@@ -49,6 +49,8 @@ let package = Package(
         .testTarget(name: "GeoProjectionTests", dependencies: ["GeoProjection", "TestSupport"]),
         .testTarget(name: "GeoEngineTests", dependencies: ["GeoEngine", "TestSupport"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "TestSupport"]),
+        .testTarget(name: "DeprivationMapTests", dependencies: ["DeprivationMap", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -71,6 +71,7 @@ public struct ConversionReport: Sendable {
         if outputFormat == .geoJSON && !isRFC7946 {
             lines.append("GeoJSON in \(targetCRS) is not RFC 7946 (which requires EPSG:4326); a \"crs\" member was written for GDAL/QGIS")
         }
+        if let attribution, outputFormat == .geoJSON { lines.append("licence notice written with the output: \(attribution)") }
         for r in repairs.prefix(20) { lines.append("repaired record \(r.record): \(r.report)") }
         if repairs.count > 20 { lines.append("… \(repairs.count) records repaired in all") }
         return lines + writeNotes
