@@ -18,31 +18,29 @@ extension GeometryEngine {
             guard let p = GEOSGeom_createPointFromXY_r(handle, c.x, c.y) else { throw failure("createPointFromXY") }
             return p
         case .multiPoint(let cs):
-            let parts = try cs.map { try makeRaw(.point($0)) }
-            return try collection(GEOS_MULTIPOINT, parts)
+            return try collection(GEOS_MULTIPOINT, try parts(cs) { try makeRaw(.point($0)) })
         case .lineString(let cs):
             return try lineString(cs)
         case .multiLineString(let lines):
-            var parts: [OpaquePointer] = []
-            do {
-                for l in lines { parts.append(try lineString(l)) }
-            } catch {
-                parts.forEach { GEOSGeom_destroy_r(handle, $0) }
-                throw error
-            }
-            return try collection(GEOS_MULTILINESTRING, parts)
+            return try collection(GEOS_MULTILINESTRING, try parts(lines, lineString))
         case .polygon(let p):
             return try polygon(p)
         case .multiPolygon(let ps):
-            var parts: [OpaquePointer] = []
-            do {
-                for p in ps { parts.append(try polygon(p)) }
-            } catch {
-                parts.forEach { GEOSGeom_destroy_r(handle, $0) }
-                throw error
-            }
-            return try collection(GEOS_MULTIPOLYGON, parts)
+            return try collection(GEOS_MULTIPOLYGON, try parts(ps, polygon))
         }
+    }
+
+    /// Builds one owned GEOS geometry per item; on failure destroys those already built.
+    private func parts<T>(_ items: [T], _ make: (T) throws -> OpaquePointer) throws -> [OpaquePointer] {
+        var built: [OpaquePointer] = []
+        built.reserveCapacity(items.count)
+        do {
+            for item in items { built.append(try make(item)) }
+        } catch {
+            built.forEach { GEOSGeom_destroy_r(handle, $0) }
+            throw error
+        }
+        return built
     }
 
     private func sequence(_ coordinates: [Coordinate]) throws -> OpaquePointer {
@@ -127,13 +125,23 @@ extension GeometryEngine {
                 guard let member = GEOSGetGeometryN_r(handle, g, i) else { throw failure("GetGeometryN") }
                 if let value = try makeValue(member) { parts.append(value) }
             }
-            return try Self.flatten(parts, typeName: String(cString: GEOSGeomType_r(handle, g)))
+            return try Self.flatten(parts, typeName: self.typeName(of: g))
         default:
-            throw GEOSError.unsupportedResult(typeName: String(cString: GEOSGeomType_r(handle, g)))
+            throw GEOSError.unsupportedResult(typeName: typeName(of: g))
         }
     }
 
-    static func flatten(_ parts: [Geometry], typeName: String) throws -> Geometry? {
+    /// GEOS's name for the geometry type ("MultiPolygon", …).
+    func typeName(of g: OpaquePointer) -> String {
+        // GEOSGeomType_r: a new string owned by us, freed with GEOSFree_r; NULL on error.
+        guard let name = GEOSGeomType_r(handle, g) else { return "unknown geometry" }
+        defer { GEOSFree_r(handle, name) }
+        return String(cString: name)
+    }
+
+    /// Merges parts of one dimension into a single (multi-)geometry; `typeName` is only
+    /// evaluated for the error message.
+    static func flatten(_ parts: [Geometry], typeName: @autoclosure () -> String) throws -> Geometry? {
         var points: [Coordinate] = [], lines: [[Coordinate]] = [], polygons: [Polygon] = []
         for part in parts {
             switch part {
@@ -147,7 +155,7 @@ extension GeometryEngine {
         }
         let kinds = [!points.isEmpty, !lines.isEmpty, !polygons.isEmpty].filter { $0 }.count
         if kinds == 0 { return nil }
-        if kinds > 1 { throw GEOSError.unsupportedResult(typeName: "\(typeName) mixing points, lines and polygons") }
+        if kinds > 1 { throw GEOSError.unsupportedResult(typeName: "\(typeName()) mixing points, lines and polygons") }
         if !polygons.isEmpty { return polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons) }
         if !lines.isEmpty { return lines.count == 1 ? .lineString(lines[0]) : .multiLineString(lines) }
         return points.count == 1 ? .point(points[0]) : .multiPoint(points)
