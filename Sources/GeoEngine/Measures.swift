@@ -16,23 +16,25 @@ extension GeometryEngine {
     /// lines, of the points for points. `nil` for an empty geometry.
     /// - Throws: ``GEOSError``.
     public func centroid(_ geometry: Geometry) throws -> Coordinate? {
-        let g = try makeHandle(geometry)
         // GEOSGetCentroid_r: new geometry owned by us, NULL on error.
-        guard let raw = GEOSGetCentroid_r(handle, g.pointer) else { throw failure("GetCentroid") }
-        let c = GEOSGeometryHandle(engine: self, pointer: raw)
-        if case .point(let p)? = try makeValue(c.pointer) { return p }
-        return nil
+        try point(of: geometry, "GetCentroid", GEOSGetCentroid_r)
     }
 
     /// A point guaranteed to lie inside the geometry (GEOS point-on-surface), for labels and for
     /// polygons whose centroid falls outside them (crescent-shaped LSOAs).
     /// - Throws: ``GEOSError``.
     public func pointOnSurface(_ geometry: Geometry) throws -> Coordinate? {
-        let g = try makeHandle(geometry)
         // GEOSPointOnSurface_r: new geometry owned by us, NULL on error.
-        guard let raw = GEOSPointOnSurface_r(handle, g.pointer) else { throw failure("PointOnSurface") }
-        let p = GEOSGeometryHandle(engine: self, pointer: raw)
-        if case .point(let c)? = try makeValue(p.pointer) { return c }
+        try point(of: geometry, "PointOnSurface", GEOSPointOnSurface_r)
+    }
+
+    /// Runs a GEOS operation that returns a new point geometry (or an empty one).
+    private func point(of geometry: Geometry, _ name: String,
+                       _ operation: (OpaquePointer?, OpaquePointer?) -> OpaquePointer?) throws -> Coordinate? {
+        let g = try makeHandle(geometry)
+        guard let raw = operation(handle, g.pointer) else { throw failure(name) }
+        let result = GEOSGeometryHandle(engine: self, pointer: raw)
+        if case .point(let c)? = try makeValue(result.pointer) { return c }
         return nil
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GeoCore
 
 /// What a reader noticed while reading, beyond the features themselves: partial matches are
@@ -55,4 +56,21 @@ public struct ReadReport: Sendable, Hashable {
         }
         return lines
     }
+}
+
+/// Calls `body` with the bytes of the file at `path` (memory-mapped when safe), or throws the
+/// error `cannotRead` makes from the reason ("file not found", or the system's message).
+func withContentsOfFile<R>(_ path: String, cannotRead: (String) -> Error, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+    let data: Data
+    do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+    } catch {
+        throw cannotRead(FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "file not found")
+    }
+    return try data.withUnsafeBytes { try body($0.bindMemory(to: UInt8.self)) }
+}
+
+/// The layer name for a file: its name without folder and extension.
+func layerName(of path: String) -> String {
+    URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
 }

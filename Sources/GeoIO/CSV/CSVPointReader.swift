@@ -59,16 +59,8 @@ public enum CSVPointReader {
     /// Reads a file.
     /// - Throws: ``CSVError``.
     public static func read(path: String, options: CSVPointOptions = CSVPointOptions()) throws -> (FeatureLayer, ReadReport) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "file not found"
-            throw CSVError.cannotRead(path: path, reason: reason)
-        }
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try data.withUnsafeBytes { raw in
-            try read(bytes: raw.bindMemory(to: UInt8.self), source: path, layerName: name, options: options)
+        try withContentsOfFile(path, cannotRead: { CSVError.cannotRead(path: path, reason: $0) }) { bytes in
+            try read(bytes: bytes, source: path, layerName: layerName(of: path), options: options)
         }
     }
 

@@ -62,16 +62,8 @@ public enum GeoJSONReader {
     /// Reads a file.
     /// - Throws: ``GeoJSONError``.
     public static func read(path: String, options: GeoJSONReadOptions = GeoJSONReadOptions()) throws -> (FeatureLayer, ReadReport) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "file not found"
-            throw GeoJSONError.cannotRead(path: path, reason: reason)
-        }
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try data.withUnsafeBytes { raw in
-            try read(bytes: raw.bindMemory(to: UInt8.self), source: path, layerName: name, options: options)
+        try withContentsOfFile(path, cannotRead: { GeoJSONError.cannotRead(path: path, reason: $0) }) { bytes in
+            try read(bytes: bytes, source: path, layerName: layerName(of: path), options: options)
         }
     }
 
