@@ -252,3 +252,27 @@ struct CLIBadInputTests {
         #expect(unknown.status != 0 && unknown.stderr.contains("/nonexistent.shp: file not found"))
     }
 }
+
+@Suite("Interrupted runs")
+struct InterruptTests {
+    @Test("Ctrl-C (SIGINT) during a conversion exits 130 and leaves no output and no temporary file")
+    func interrupted() throws {
+        let dir = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try CLI.executable)
+        process.arguments = ["convert", try TestData.path("boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp"), "-o", dir.path("big.geojson"), "--precision", "15"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        // Wait until the writer has created its temporary file, then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        while dir.contents().isEmpty && process.isRunning && Date() < deadline { usleep(2_000) }
+        #expect(process.isRunning, "the conversion finished before it could be interrupted")
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("interrupted"))
+        #expect(dir.contents().isEmpty, "left behind: \(dir.contents())")
+    }
+}
