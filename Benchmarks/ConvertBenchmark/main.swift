@@ -77,7 +77,7 @@ for _ in 0..<runs {
     let read = try seconds { layer = try ShapefileReader(path: input).readAll() }
     let write = try seconds {
         let writer = try GeoJSONWriter(path: ours, schema: layer!.schema, options: GeoJSONWriteOptions(name: layer!.name))
-        for feature in layer!.features { try writer.write(feature) }
+        try writer.write(contentsOf: layer!.features)
         try writer.finish()
     }
     featureCount = layer!.features.count

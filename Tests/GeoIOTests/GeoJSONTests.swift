@@ -109,6 +109,31 @@ struct GeoJSONWriterTests {
         #expect(a.contains(#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}}"#))
     }
 
+    @Test("Batches formatted on all cores give the same bytes as one feature at a time")
+    func batchMatchesSingle() throws {
+        let dir = try TemporaryDirectory()
+        var layer = try ShapefileReader(path: TestData.packagePath("GeoData/lsoa11_bsc_mse_bng.shp")).readAll()
+        // Enough features for several batches and uneven chunks.
+        layer.features = Array(repeating: layer.features, count: 25).flatMap { $0 }
+        let single = try geoJSONText(layer, options: GeoJSONWriteOptions(crs: .britishNationalGrid), in: dir, name: "one.geojson")
+        let writer = try GeoJSONWriter(path: dir.path("batch.geojson"), schema: layer.schema, options: GeoJSONWriteOptions(crs: .britishNationalGrid))
+        var reported: [Int] = []
+        try writer.write(contentsOf: layer.features) { reported.append($0) }
+        try writer.finish()
+        #expect(try String(contentsOfFile: dir.path("batch.geojson"), encoding: .utf8) == single)
+        #expect(reported.last == layer.features.count && reported.count == 3)
+    }
+
+    @Test("A bad coordinate in a batch names its feature")
+    func batchError() throws {
+        let dir = try TemporaryDirectory()
+        let features = (0..<10_000).map { point(0.001 * Double($0 % 100), 51) } + [point(587846, 186475)]
+        let writer = try GeoJSONWriter(path: dir.path("b.geojson"), schema: Schema())
+        #expect(throws: GeoJSONWriteError.badCoordinate(path: dir.path("b.geojson"), feature: 10_001, x: 587846, y: 186475)) {
+            try writer.write(contentsOf: features)
+        }
+    }
+
     @Test("RFC 7946 output refuses coordinates that are not longitude/latitude, and leaves no file")
     func projectedCoordinatesRefused() throws {
         let dir = try TemporaryDirectory()

@@ -73,25 +73,14 @@ public final class GeoJSONWriter {
     /// Number of features written so far.
     public private(set) var featuresWritten = 0
     private let file: AtomicOutputFile
-    private let formatter: DecimalFormatter
-    private let keys: [[UInt8]]
-    private let checkLonLat: Bool
-    private let fieldCount: Int
+    private let encoder: GeoJSONFeatureEncoder
 
     /// Opens the output and writes the collection header.
     /// - Throws: ``GeoJSONWriteError/badPrecision(_:)``, ``OutputError``.
     public init(path: String, schema: Schema, options: GeoJSONWriteOptions = GeoJSONWriteOptions()) throws {
         guard (0...15).contains(options.precision) else { throw GeoJSONWriteError.badPrecision(options.precision) }
         self.path = path
-        formatter = DecimalFormatter(precision: options.precision)
-        fieldCount = schema.fields.count
-        keys = schema.fields.map { field in
-            var k: [UInt8] = []
-            appendJSONString(field.name, to: &k)
-            k.append(UInt8(ascii: ":"))
-            return k
-        }
-        checkLonLat = options.isRFC7946
+        encoder = GeoJSONFeatureEncoder(path: path, schema: schema, precision: options.precision, checkLonLat: options.isRFC7946)
         file = try AtomicOutputFile(path: path)
         var header: [UInt8] = []
         header.append(contentsOf: "{\"type\":\"FeatureCollection\"".utf8)
@@ -117,27 +106,36 @@ public final class GeoJSONWriter {
     /// - Throws: ``GeoJSONWriteError`` for coordinates that are not lon/lat (RFC 7946 output) or
     ///   values that do not match the schema; ``OutputError`` when the disk write fails.
     public func write(_ feature: Feature) throws {
-        guard feature.values.count == fieldCount else {
-            throw GeoJSONWriteError.valueCountMismatch(path: path, feature: featuresWritten + 1, expected: fieldCount, got: feature.values.count)
-        }
-        if let geometry = feature.geometry { try check(geometry) }
         try file.withBuffer { out in
-            if featuresWritten > 0 { out.append(contentsOf: ",\n".utf8) }
-            out.append(contentsOf: "{\"type\":\"Feature\",\"properties\":{".utf8)
-            for (i, value) in feature.values.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: keys[i])
-                appendValue(value, to: &out)
-            }
-            out.append(contentsOf: "},\"geometry\":".utf8)
-            if let geometry = feature.geometry {
-                appendGeometry(geometry, to: &out)
-            } else {
-                out.append(contentsOf: "null".utf8)
-            }
-            out.append(UInt8(ascii: "}"))
+            try encoder.append(feature, number: featuresWritten + 1, to: &out)
         }
         featuresWritten += 1
+    }
+
+    /// Appends many features, formatting batches of them on all cores and writing them in order:
+    /// the bytes are the same as writing them one by one, and memory stays bounded by the batch.
+    /// - Parameter progress: called after each batch with the number of features written so far.
+    /// - Throws: as ``write(_:)``, for the first feature in order that fails.
+    public func write(contentsOf features: [Feature], progress: ((Int) -> Void)? = nil) throws {
+        let batchSize = 8192
+        var start = 0
+        while start < features.count {
+            let end = min(features.count, start + batchSize)
+            let first = featuresWritten, offset = start
+            let encoder = self.encoder
+            let chunks = try parallelChunks(count: end - start) { range -> [[UInt8]] in
+                var out: [UInt8] = []
+                out.reserveCapacity(range.count * 1600)
+                for i in range {
+                    try encoder.append(features[offset + i], number: first + i + 1, to: &out)
+                }
+                return [out]
+            }
+            for chunk in chunks { try file.write(contentsOf: chunk) }
+            featuresWritten += end - start
+            progress?(featuresWritten)
+            start = end
+        }
     }
 
     /// Closes the collection and moves the file into place.
@@ -159,16 +157,53 @@ public final class GeoJSONWriter {
     public func abandon() {
         file.abandon()
     }
+}
 
-    private func check(_ geometry: Geometry) throws {
-        var bad: Coordinate?
-        geometry.forEachCoordinate { c in
-            guard bad == nil else { return }
-            if !c.isFinite || (checkLonLat && (abs(c.x) > 180 || abs(c.y) > 90)) { bad = c }
+/// Formats features as GeoJSON text. A value, so batches can be formatted on several threads.
+struct GeoJSONFeatureEncoder: Sendable {
+    let path: String
+    let formatter: DecimalFormatter
+    let keys: [[UInt8]]
+    let checkLonLat: Bool
+
+    init(path: String, schema: Schema, precision: Int, checkLonLat: Bool) {
+        self.path = path
+        self.formatter = DecimalFormatter(precision: precision)
+        self.checkLonLat = checkLonLat
+        keys = schema.fields.map { field in
+            var k: [UInt8] = []
+            appendJSONString(field.name, to: &k)
+            k.append(UInt8(ascii: ":"))
+            return k
         }
-        if let bad {
-            throw GeoJSONWriteError.badCoordinate(path: path, feature: featuresWritten + 1, x: bad.x, y: bad.y)
+    }
+
+    /// Appends feature number `number` (1-based), preceded by a separator unless it is the first.
+    /// On error nothing of the feature is left in `out`.
+    func append(_ feature: Feature, number: Int, to out: inout [UInt8]) throws {
+        guard feature.values.count == keys.count else {
+            throw GeoJSONWriteError.valueCountMismatch(path: path, feature: number, expected: keys.count, got: feature.values.count)
         }
+        let start = out.count
+        if number > 1 { out.append(contentsOf: ",\n".utf8) }
+        out.append(contentsOf: "{\"type\":\"Feature\",\"properties\":{".utf8)
+        for (i, value) in feature.values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: keys[i])
+            appendValue(value, to: &out)
+        }
+        out.append(contentsOf: "},\"geometry\":".utf8)
+        if let geometry = feature.geometry {
+            var bad: Coordinate?
+            appendGeometry(geometry, to: &out, bad: &bad)
+            if let bad {
+                out.removeSubrange(start...)
+                throw GeoJSONWriteError.badCoordinate(path: path, feature: number, x: bad.x, y: bad.y)
+            }
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     private func appendValue(_ value: FieldValue, to out: inout [UInt8]) {
@@ -182,29 +217,29 @@ public final class GeoJSONWriter {
         }
     }
 
-    private func appendGeometry(_ geometry: Geometry, to out: inout [UInt8]) {
+    private func appendGeometry(_ geometry: Geometry, to out: inout [UInt8], bad: inout Coordinate?) {
         out.append(contentsOf: "{\"type\":\"".utf8)
         out.append(contentsOf: geometry.typeName.utf8)
         out.append(contentsOf: "\",\"coordinates\":".utf8)
         switch geometry {
         case .point(let c):
-            appendPosition(c, to: &out)
+            appendPosition(c, to: &out, bad: &bad)
         case .multiPoint(let cs), .lineString(let cs):
-            appendPositions(cs, reversed: false, to: &out)
+            appendPositions(cs, reversed: false, to: &out, bad: &bad)
         case .multiLineString(let lines):
             out.append(UInt8(ascii: "["))
             for (i, l) in lines.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                appendPositions(l, reversed: false, to: &out)
+                appendPositions(l, reversed: false, to: &out, bad: &bad)
             }
             out.append(UInt8(ascii: "]"))
         case .polygon(let p):
-            appendPolygon(p, to: &out)
+            appendPolygon(p, to: &out, bad: &bad)
         case .multiPolygon(let ps):
             out.append(UInt8(ascii: "["))
             for (i, p) in ps.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                appendPolygon(p, to: &out)
+                appendPolygon(p, to: &out, bad: &bad)
             }
             out.append(UInt8(ascii: "]"))
         }
@@ -213,30 +248,36 @@ public final class GeoJSONWriter {
 
     /// RFC 7946 §3.1.6: exterior rings counter-clockwise, holes clockwise. Rings are written
     /// backwards when needed rather than copied.
-    private func appendPolygon(_ p: Polygon, to out: inout [UInt8]) {
+    private func appendPolygon(_ p: Polygon, to out: inout [UInt8], bad: inout Coordinate?) {
         out.append(UInt8(ascii: "["))
-        appendPositions(p.exterior.coordinates, reversed: p.exterior.signedArea < 0, to: &out)
+        appendPositions(p.exterior.coordinates, reversed: p.exterior.signedArea < 0, to: &out, bad: &bad)
         for hole in p.holes {
             out.append(UInt8(ascii: ","))
-            appendPositions(hole.coordinates, reversed: hole.signedArea > 0, to: &out)
+            appendPositions(hole.coordinates, reversed: hole.signedArea > 0, to: &out, bad: &bad)
         }
         out.append(UInt8(ascii: "]"))
     }
 
-    private func appendPositions(_ cs: [Coordinate], reversed: Bool, to out: inout [UInt8]) {
+    private func appendPositions(_ cs: [Coordinate], reversed: Bool, to out: inout [UInt8], bad: inout Coordinate?) {
         out.append(UInt8(ascii: "["))
         cs.withUnsafeBufferPointer { buffer in
             let n = buffer.count
             for k in 0..<n {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                appendPosition(buffer[reversed ? n - 1 - k : k], to: &out)
+                appendPosition(buffer[reversed ? n - 1 - k : k], to: &out, bad: &bad)
             }
         }
         out.append(UInt8(ascii: "]"))
     }
 
+    /// Writes `[x,y]`; records the coordinate in `bad` when it cannot be written (not finite, or
+    /// not a longitude/latitude in RFC 7946 output).
     @inline(__always)
-    private func appendPosition(_ c: Coordinate, to out: inout [UInt8]) {
+    private func appendPosition(_ c: Coordinate, to out: inout [UInt8], bad: inout Coordinate?) {
+        if !c.isFinite || (checkLonLat && (abs(c.x) > 180 || abs(c.y) > 90)) {
+            if bad == nil { bad = c }
+            return
+        }
         out.append(UInt8(ascii: "["))
         formatter.append(c.x, to: &out)
         out.append(UInt8(ascii: ","))

@@ -6,7 +6,7 @@ import Foundation
 /// round the binary value, then trailing zeros are dropped (`51.5000` → `51.5`, `52.0` → `52`).
 /// Most values take a fast integer path; values within a hair of a decimal tie, or too large
 /// for it, go through `snprintf` so the result is always exact.
-struct DecimalFormatter {
+struct DecimalFormatter: Sendable {
     /// Digits after the decimal point, 0–15.
     let precision: Int
     private let scale: Double
