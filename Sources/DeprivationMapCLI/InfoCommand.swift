@@ -64,7 +64,9 @@ enum InfoFormatter {
             lines.append("Invalid geometries: n/a (no polygons)")
         } else if let invalid = s.invalid {
             lines.append("Invalid geometries: \(invalid.count) (GEOS, after shell/hole assembly)")
-            for item in invalid.prefix(20) { lines.append("  record \(item.record): \(item.validity)") }
+            for item in invalid.prefix(20) {
+                lines.append("  record \(item.record)\(item.label.map { " (\($0))" } ?? ""): \(item.validity)")
+            }
             if invalid.count > 20 { lines.append("  … \(invalid.count - 20) more") }
         } else {
             lines.append("Invalid geometries: not checked")
@@ -93,7 +95,7 @@ enum InfoFormatter {
         if let encoding = s.readReport.encoding { object["encoding"] = encoding }
         if let invalid = s.invalid {
             object["invalidCount"] = invalid.count
-            object["invalid"] = invalid.map { ["record": $0.record, "reason": $0.validity.reason as Any] }
+            object["invalid"] = invalid.map { ["record": $0.record, "label": $0.label as Any, "reason": $0.validity.reason as Any] }
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"

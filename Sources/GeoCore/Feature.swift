@@ -67,6 +67,14 @@ public struct FeatureLayer: Sendable {
         }
     }
 
+    /// A short label for feature `index` in messages: the value of its first text field (for
+    /// boundary files, the area code such as `E01012345`), or `nil` when there is none.
+    public func label(at index: Int) -> String? {
+        guard let field = schema.fields.firstIndex(where: { $0.type == .string }),
+              case .string(let text) = features[index].values[field], !text.isEmpty else { return nil }
+        return text
+    }
+
     /// The value of field `name` in feature `index`, or `nil` when the layer has no such field.
     public func value(_ name: String, at index: Int) -> FieldValue? {
         schema.index(of: name).map { features[index].values[$0] }

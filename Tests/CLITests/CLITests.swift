@@ -84,6 +84,14 @@ struct CLITests {
         for (a, b) in zip(extent, ogr.extent) { #expect(abs(a - b) <= 1e-6) }
     }
 
+    @Test("info names invalid polygons by record and area code (two in the national LSOA 2021 file)")
+    func invalidListed() throws {
+        let r = try CLI.run(["info", try TestData.path("boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp")])
+        #expect(r.stdout.contains("Invalid geometries: 2 (GEOS, after shell/hole assembly)"))
+        #expect(r.stdout.contains("record 6890 (E01031952): Ring Self-intersection"))
+        #expect(r.stdout.contains("record 7989 (E01020541): Ring Self-intersection"))
+    }
+
     @Test("convert with --where, --select, --to-crs and --precision")
     func convertOptions() throws {
         let dir = try TemporaryDirectory()

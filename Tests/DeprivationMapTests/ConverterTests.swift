@@ -84,6 +84,11 @@ struct ConverterTests {
                                                                       targetCRS: .britishNationalGrid, makeValid: true))
         #expect(report.repairs.map(\.record) == [2])
         #expect(report.repairs.first?.report.kindAfter == .multiPolygon)
+        // After a filter, repairs still name the record in the input.
+        let filtered = try Converter.convert(input: dir.path("b.shp"), output: dir.path("f.geojson"),
+                                             options: ConversionOptions(read: VectorReadOptions(crs: .britishNationalGrid), targetCRS: .britishNationalGrid,
+                                                                        whereClauses: [try WhereClause(parsing: "ID=2")], makeValid: true))
+        #expect(filtered.featuresWritten == 1 && filtered.repairs.map(\.record) == [2])
         let (layer, _) = try GeoJSONReader.read(path: dir.path("b.geojson"))
         #expect(try LayerInspector.invalidFeatures(in: layer).isEmpty)
         #expect(layer.features[1].geometry?.planarArea == 50)

@@ -54,8 +54,9 @@ public struct ConversionReport: Sendable {
     public var operation: OperationInfo?
     /// What the reader noticed.
     public var readReport: ReadReport
-    /// Polygons repaired by make-valid, with their 1-based input record numbers.
-    public var repairs: [(record: Int, report: RepairReport)]
+    /// Polygons repaired by make-valid: the 1-based record number in the input, the feature's
+    /// label (first text value, e.g. the LSOA code) and what changed.
+    public var repairs: [(record: Int, label: String?, report: RepairReport)]
     /// What the writer had to change (shapefile field names, cut values).
     public var writeNotes: [String]
     /// The licence notice written with the output, if any.
@@ -72,7 +73,7 @@ public struct ConversionReport: Sendable {
             lines.append("GeoJSON in \(targetCRS) is not RFC 7946 (which requires EPSG:4326); a \"crs\" member was written for GDAL/QGIS")
         }
         if let attribution, outputFormat == .geoJSON { lines.append("licence notice written with the output: \(attribution)") }
-        for r in repairs.prefix(20) { lines.append("repaired record \(r.record): \(r.report)") }
+        for r in repairs.prefix(20) { lines.append("repaired record \(r.record)\(r.label.map { " (\($0))" } ?? ""): \(r.report)") }
         if repairs.count > 20 { lines.append("… \(repairs.count) records repaired in all") }
         return lines + writeNotes
     }
@@ -108,11 +109,15 @@ public enum Converter {
             progress?(ProgressEvent(stage: "reading", done: done, total: total))
         }
         var layer = read
+        // 1-based record numbers in the input of the features kept, for messages.
+        var sourceRecords = Array(layer.features.indices.map { $0 + 1 })
 
         // Filter and select.
         if !options.whereClauses.isEmpty {
             let filter = try FeatureFilter(clauses: options.whereClauses, schema: layer.schema)
-            layer.features = layer.features.filter(filter.matches)
+            let kept = layer.features.indices.filter { filter.matches(layer.features[$0]) }
+            layer.features = kept.map { layer.features[$0] }
+            sourceRecords = kept.map { $0 + 1 }
             if layer.features.isEmpty {
                 throw FilterError.noMatch(clauses: options.whereClauses.map(\.description),
                                           examples: filter.exampleValues(in: read.features, schema: read.schema))
@@ -123,7 +128,7 @@ public enum Converter {
         }
 
         // Repair (in the source CRS, as drawn).
-        var repairs: [(record: Int, report: RepairReport)] = []
+        var repairs: [(record: Int, label: String?, report: RepairReport)] = []
         if options.makeValid {
             let features = layer.features
             let results = try parallelChunks(count: features.count) { range -> [(Feature, RepairReport?)] in
@@ -135,7 +140,7 @@ public enum Converter {
                 }
             }
             layer.features = results.map(\.0)
-            repairs = results.enumerated().compactMap { i, r in r.1.map { (i + 1, $0) } }
+            repairs = results.enumerated().compactMap { i, r in r.1.map { (sourceRecords[i], layer.label(at: i), $0) } }
         }
 
         // Reproject.
@@ -156,10 +161,7 @@ public enum Converter {
                                            options: GeoJSONWriteOptions(precision: options.precision, name: layer.name,
                                                                         attribution: attribution, crs: target))
             let total = layer.features.count
-            for (i, feature) in layer.features.enumerated() {
-                try writer.write(feature)
-                if (i + 1) % 2000 == 0 || i + 1 == total { progress?(ProgressEvent(stage: "writing", done: i + 1, total: total)) }
-            }
+            try writer.write(contentsOf: layer.features) { done in progress?(ProgressEvent(stage: "writing", done: done, total: total)) }
             try writer.finish()
         case .shapefile:
             let report = try ShapefileWriter.write(layer, to: output, projection: projection)

@@ -32,6 +32,8 @@ public struct LayerSummary: Sendable {
     public struct InvalidFeature: Sendable, Hashable {
         /// 1-based record number.
         public var record: Int
+        /// The feature's first text value (its area code, for boundary files), if any.
+        public var label: String?
         /// GEOS's reason and location.
         public var validity: ValidityReport
     }
@@ -80,15 +82,20 @@ public enum LayerInspector {
     /// - Complexity: O(n log n) per feature, spread over all cores.
     public static func invalidFeatures(in layer: FeatureLayer) throws -> [LayerSummary.InvalidFeature] {
         let features = layer.features
-        return try parallelChunks(count: features.count) { range in
+        let found = try parallelChunks(count: features.count) { range in
             let engine = try GeometryEngine()
             var found: [LayerSummary.InvalidFeature] = []
             for i in range {
                 guard let g = features[i].geometry, !g.polygons.isEmpty else { continue }
                 let report = try engine.validity(of: g)
-                if !report.isValid { found.append(.init(record: i + 1, validity: report)) }
+                if !report.isValid { found.append(.init(record: i + 1, label: nil, validity: report)) }
             }
             return found
+        }
+        return found.map { item in
+            var labelled = item
+            labelled.label = layer.label(at: item.record - 1)
+            return labelled
         }
     }
 }
