@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "DeprivationMap", targets: ["DeprivationMap"]),
         .executable(name: "deprivation-map", targets: ["DeprivationMapCLI"]),
         .executable(name: "convert-benchmark", targets: ["ConvertBenchmark"]),
+        .executable(name: "postcode-join-benchmark", targets: ["PostcodeJoinBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CShapelib", pkgConfig: "shapelib", providers: [.apt(["libshp-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Sendable value types: coordinates, geometries, features, CRS identifiers. No C here.
         .target(name: "GeoCore"),
@@ -28,7 +30,7 @@ let package = Package(
         // GEOS: owned handles, validity and repair, measures, predicates, prepared geometry, STRtree.
         .target(name: "GeoEngine", dependencies: ["GeoCore", "CGEOS"]),
         // Readers and writers: shapefile (shapelib), GeoJSON, CSV point tables.
-        .target(name: "GeoIO", dependencies: ["GeoCore", "GeoProjection", "CShapelib"]),
+        .target(name: "GeoIO", dependencies: ["GeoCore", "GeoProjection", "CShapelib", "CZlib"]),
         // The analyst-facing library: re-exports the layers above and adds the pipelines.
         .target(name: "DeprivationMap", dependencies: ["GeoCore", "GeoProjection", "GeoEngine", "GeoIO"]),
         // The command-line tool `deprivation-map`.
@@ -39,6 +41,8 @@ let package = Package(
 
         // Benchmarks print figures; they are run by hand in release mode, never timed in tests.
         .executableTarget(name: "ConvertBenchmark", dependencies: ["DeprivationMap"], path: "Benchmarks/ConvertBenchmark"),
+        .executableTarget(name: "PostcodeJoinBenchmark", dependencies: ["DeprivationMap"], path: "Benchmarks/PostcodeJoin",
+                          exclude: ["geopandas_join.py", "run"]),
 
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),

@@ -39,3 +39,17 @@ private final class ChunkResults<T: Sendable>: @unchecked Sendable {
         try lock.withLock { try results.flatMap { try $0!.get() } }
     }
 }
+
+/// Maps `body` over `0..<count` on all cores, items handed out one at a time (good when items
+/// differ in cost, such as the files of an archive), results in item order.
+///
+/// As with ``parallelChunks(count:threads:_:)``, build per-thread resources inside `body`.
+/// - Throws: the error of the earliest failing item.
+public func parallelMap<T: Sendable>(count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+    guard count > 1 else { return try (0..<count).map(body) }
+    let slots = ChunkResults<T>(count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { i in
+        slots.set(i, Result { [try body(i)] })
+    }
+    return try slots.joined()
+}

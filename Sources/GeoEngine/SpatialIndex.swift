@@ -18,6 +18,7 @@ public final class SpatialIndex {
     private let engine: GeometryEngine
     private let prepared: [PreparedGeometry]
     private let tree: OpaquePointer
+    private let reusable = ItemCollector()
 
     /// Builds the index.
     /// - Parameter geometries: the geometries to index, in CRS coordinates.
@@ -67,6 +68,28 @@ public final class SpatialIndex {
     /// - Throws: ``GEOSError``.
     public func intersecting(_ point: Coordinate) throws -> [Int] {
         try matching(point) { try $0.intersects(point) }
+    }
+
+    /// Indices of geometries that contain `point` (`boundary: false`) or contain or touch it
+    /// (`boundary: true`), written into `result` (cleared first), ascending. Reuses one GEOS
+    /// point for the tree search and every candidate test and allocates nothing in steady state:
+    /// the fast path for joining millions of points.
+    /// - Throws: ``GEOSError``.
+    public func matches(_ point: Coordinate, boundary: Bool, into result: inout [Int]) throws {
+        result.removeAll(keepingCapacity: true)
+        guard let p = GEOSGeom_createPointFromXY_r(engine.handle, point.x, point.y) else { throw engine.failure("createPointFromXY") }
+        defer { GEOSGeom_destroy_r(engine.handle, p) }
+        reusable.items.removeAll(keepingCapacity: true)
+        GEOSSTRtree_query_r(engine.handle, tree, p, { item, userData in
+            guard let userData else { return }
+            Unmanaged<ItemCollector>.fromOpaque(userData).takeUnretainedValue().items.append(Int(bitPattern: item) - 1)
+        }, Unmanaged.passUnretained(reusable).toOpaque())
+        if reusable.items.count > 1 { reusable.items.sort() }
+        for i in reusable.items {
+            let hit = boundary ? GEOSPreparedIntersects_r(engine.handle, prepared[i].prepared, p)
+                               : GEOSPreparedContains_r(engine.handle, prepared[i].prepared, p)
+            if try engine.predicate(boundary ? "PreparedIntersects" : "PreparedContains", hit) { result.append(i) }
+        }
     }
 
     private func matching(_ point: Coordinate, _ test: (PreparedGeometry) throws -> Bool) throws -> [Int] {

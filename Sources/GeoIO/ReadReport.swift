@@ -58,14 +58,15 @@ public struct ReadReport: Sendable, Hashable {
     }
 }
 
-/// Calls `body` with the bytes of the file at `path` (memory-mapped when safe), or throws the
-/// error `cannotRead` makes from the reason ("file not found", or the system's message).
+/// Calls `body` with the bytes of the file at `path` (memory-mapped when safe; `.gz` inflated),
+/// or throws the error `cannotRead` makes from the reason ("file not found", or the system's message).
 func withContentsOfFile<R>(_ path: String, cannotRead: (String) -> Error, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
     let data: Data
     do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-    } catch {
-        throw cannotRead(FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "file not found")
+        data = try FileContents.load(path: path)
+    } catch let error as CompressionError {
+        if case .cannotRead(_, let reason) = error { throw cannotRead(reason) }
+        throw cannotRead(error.description)
     }
     return try data.withUnsafeBytes { try body($0.bindMemory(to: UInt8.self)) }
 }

@@ -8,13 +8,15 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
     case shapefile = "ESRI Shapefile"
     /// GeoJSON (`.geojson`, `.json`).
     case geoJSON = "GeoJSON"
-    /// Delimited text of points (`.csv`, `.tsv`, `.txt`); read only.
+    /// Delimited text of points (`.csv`, `.tsv`, `.txt`, optionally gzip-compressed `.csv.gz`); read only.
     case csv = "CSV"
 
     /// The format of `path`, from its extension.
     /// - Throws: ``VectorFormatError/unknownFormat(path:)``.
     public static func detect(path: String) throws -> VectorFormat {
-        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        var url = URL(fileURLWithPath: path)
+        if url.pathExtension.lowercased() == "gz" { url = url.deletingPathExtension() }
+        switch url.pathExtension.lowercased() {
         case "shp", "dbf", "shx": return .shapefile
         case "geojson", "json": return .geoJSON
         case "csv", "tsv", "txt": return .csv

@@ -1,0 +1,135 @@
+import CZlib
+import Foundation
+import GeoCore
+
+/// A read-only zip archive (stored and deflate entries, as written by every common tool), read
+/// from a memory-mapped file. Entries can be inflated in parallel: each call is independent.
+///
+/// ```swift
+/// let zip = try ZipArchive(path: "codepo_gb.zip")
+/// for entry in zip.entries where entry.name.hasSuffix(".csv") {
+///     let bytes = try zip.contents(of: entry)
+/// }
+/// ```
+public final class ZipArchive: @unchecked Sendable {
+    /// One file in the archive.
+    public struct Entry: Sendable, Hashable {
+        /// Path inside the archive, e.g. `Data/CSV/ss.csv`.
+        public var name: String
+        /// Compression method: 0 stored, 8 deflate.
+        public var method: Int
+        public var compressedSize: Int
+        public var uncompressedSize: Int
+        public var crc32: UInt32
+        var localHeaderOffset: Int
+        /// `true` for folder entries (names ending in `/`).
+        public var isDirectory: Bool { name.hasSuffix("/") }
+    }
+
+    /// The archive's path.
+    public let path: String
+    /// Entries in central-directory order.
+    public let entries: [Entry]
+    private let data: Data
+
+    /// Opens the archive and reads its central directory.
+    /// - Throws: ``CompressionError``.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw CompressionError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "file not found")
+        }
+        entries = try data.withUnsafeBytes { raw in try Self.readDirectory(raw.bindMemory(to: UInt8.self), path: path) }
+    }
+
+    private static func u16(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
+    private static func u32(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int { u16(b, at) | u16(b, at + 2) << 16 }
+
+    private static func readDirectory(_ b: UnsafeBufferPointer<UInt8>, path: String) throws -> [Entry] {
+        // End of central directory: 22 bytes plus a comment of up to 65,535 bytes at the end.
+        guard b.count >= 22 else { throw CompressionError.badArchive(path: path, detail: "file too short") }
+        var eocd = -1
+        var k = b.count - 22
+        let lowest = max(0, b.count - 22 - 65_535)
+        while k >= lowest {
+            if b[k] == 0x50, b[k + 1] == 0x4B, b[k + 2] == 0x05, b[k + 3] == 0x06 { eocd = k; break }
+            k -= 1
+        }
+        guard eocd >= 0 else { throw CompressionError.badArchive(path: path, detail: "no end-of-central-directory record") }
+        let count = u16(b, eocd + 10)
+        let dirOffset = u32(b, eocd + 16)
+        guard count != 0xFFFF, dirOffset != 0xFFFF_FFFF else { throw CompressionError.badArchive(path: path, detail: "ZIP64 archives are not supported") }
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
+        var p = dirOffset
+        for i in 0..<count {
+            guard p + 46 <= b.count, u32(b, p) == 0x0201_4B50 else {
+                throw CompressionError.badArchive(path: path, detail: "central directory entry \(i + 1) is damaged")
+            }
+            let nameLength = u16(b, p + 28), extra = u16(b, p + 30), comment = u16(b, p + 32)
+            guard p + 46 + nameLength <= b.count else { throw CompressionError.badArchive(path: path, detail: "entry \(i + 1) name runs past the end") }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: b[(p + 46)..<(p + 46 + nameLength)]), as: UTF8.self)
+            entries.append(Entry(name: name, method: u16(b, p + 10), compressedSize: u32(b, p + 20), uncompressedSize: u32(b, p + 24),
+                                 crc32: UInt32(u32(b, p + 16)), localHeaderOffset: u32(b, p + 42)))
+            p += 46 + nameLength + extra + comment
+        }
+        return entries
+    }
+
+    /// The uncompressed bytes of `entry`, checked against its CRC-32.
+    /// - Throws: ``CompressionError``.
+    public func contents(of entry: Entry) throws -> [UInt8] {
+        try data.withUnsafeBytes { raw -> [UInt8] in
+            let b = raw.bindMemory(to: UInt8.self)
+            let h = entry.localHeaderOffset
+            guard h + 30 <= b.count, Self.u32(b, h) == 0x0403_4B50 else {
+                throw CompressionError.badArchive(path: path, detail: "local header of \(entry.name) is damaged")
+            }
+            let start = h + 30 + Self.u16(b, h + 26) + Self.u16(b, h + 28)
+            guard start + entry.compressedSize <= b.count else {
+                throw CompressionError.badArchive(path: path, detail: "\(entry.name) runs past the end of the file (truncated download?)")
+            }
+            let input = UnsafeBufferPointer(rebasing: b[start..<(start + entry.compressedSize)])
+            var out: [UInt8]
+            switch entry.method {
+            case 0:
+                out = Array(input)
+            case 8:
+                out = try inflateRaw(input, expected: entry.uncompressedSize, entry: entry.name)
+            default:
+                throw CompressionError.unsupportedMethod(path: path, entry: entry.name, method: entry.method)
+            }
+            let crc = out.withUnsafeBufferPointer { crc32Of($0) }
+            guard out.count == entry.uncompressedSize, crc == entry.crc32 else {
+                throw CompressionError.checksumMismatch(path: path, entry: entry.name)
+            }
+            out.reserveCapacity(0)
+            return out
+        }
+    }
+
+    private func inflateRaw(_ input: UnsafeBufferPointer<UInt8>, expected: Int, entry: String) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: expected)
+        guard expected > 0 else { return out }
+        var stream = z_stream()
+        // Negative window bits: a raw deflate stream without zlib or gzip header.
+        guard inflateInit2_(&stream, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw CompressionError.corrupt(path: path, detail: "zlib could not start for \(entry)")
+        }
+        defer { inflateEnd(&stream) }
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.avail_in = UInt32(input.count)
+        let status = out.withUnsafeMutableBufferPointer { buf -> Int32 in
+            stream.next_out = buf.baseAddress
+            stream.avail_out = UInt32(buf.count)
+            return inflate(&stream, Z_FINISH)
+        }
+        guard status == Z_STREAM_END else {
+            let message = stream.msg.map { String(cString: $0) } ?? "stream does not end where the directory says"
+            throw CompressionError.corrupt(path: path, detail: "\(entry): \(message)")
+        }
+        return out
+    }
+}
