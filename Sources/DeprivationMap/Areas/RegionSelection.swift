@@ -1,0 +1,129 @@
+import Foundation
+
+/// Which areas to keep: districts by name or code, an ICB by code, or the areas inside a polygon
+/// file. Conditions combine with AND; an empty selection keeps every area.
+public struct RegionSelection: Sendable, Hashable {
+    /// District names ("Southend-on-Sea") or codes ("E06000033"); matched without regard to case.
+    public var districts: [String]
+    /// ICB code: ONS ("E54000026") or NHS ("QH8").
+    public var icb: String?
+    /// A polygon file: areas whose representative point (a point on the surface) falls inside it.
+    public var polygonPath: String?
+
+    public init(districts: [String] = [], icb: String? = nil, polygonPath: String? = nil) {
+        self.districts = districts
+        self.icb = icb
+        self.polygonPath = polygonPath
+    }
+
+    /// `true` when nothing is selected (all areas kept).
+    public var isEmpty: Bool { districts.isEmpty && icb == nil && polygonPath == nil }
+}
+
+/// Why a region could not be selected.
+public enum RegionError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownDistrict(name: String, suggestions: [String])
+    case unknownICB(code: String, suggestions: [String])
+    case needsGeography(what: String)
+    case empty(description: String)
+    case polygonCRS(polygon: String, areas: String)
+
+    public var description: String {
+        switch self {
+        case .unknownDistrict(let name, let suggestions):
+            return "unknown district '\(name)'." + (suggestions.isEmpty ? " Give a district name or code (E06…, E07…, E08…, E09…, W06…)." : " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?")
+        case .unknownICB(let code, let suggestions):
+            return "unknown ICB '\(code)'." + (suggestions.isEmpty ? "" : " Did you mean \(suggestions.joined(separator: " or "))?") + " Give an ONS code (E54…) or an NHS code such as QH8."
+        case .needsGeography(let what):
+            return "selecting by \(what) needs the ONS LSOA lookups (lookups/ under the data folder): pass --data DIR or set DEPRIVATION_MAP_DATA."
+        case .empty(let description):
+            return "the selection \(description) contains no areas. Check the names and codes against the boundaries' vintage."
+        case .polygonCRS(let polygon, let areas):
+            return "the region polygons are in \(polygon) and the areas in \(areas); reproject one of them (deprivation-map convert --to-crs)."
+        }
+    }
+}
+
+extension Areas {
+    /// Indices of the areas in `selection`, ascending, and a description such as
+    /// "districts Southend-on-Sea, Thurrock".
+    /// - Parameter geography: LSOA → district/ICB lookup; needed for districts (unless the layer
+    ///   has a district-code field such as `LADCD`) and for an ICB.
+    /// - Throws: ``RegionError``, reader errors for the polygon file, ``GEOSError``.
+    public func select(_ selection: RegionSelection, geography: AreaGeography?) throws -> (indices: [Int], description: String) {
+        var keep = Array(repeating: true, count: codes.count)
+        var parts: [String] = []
+        if !selection.districts.isEmpty {
+            let ladField = layer.schema.fields.firstIndex { f in
+                let n = CSVTable.normalise(f.name)
+                return (n.hasPrefix("lad") || n.hasPrefix("ltla")) && (n.hasSuffix("cd") || n.hasSuffix("code"))
+            }
+            // District code of each area, and the known names → codes.
+            var districtOf = [String](repeating: "", count: codes.count)
+            var nameToCode: [String: String] = [:]
+            if let geography {
+                for (i, c) in codes.enumerated() { districtOf[i] = geography.entries[c]?.districtCode ?? "" }
+                for e in geography.entries.values where !e.districtCode.isEmpty {
+                    nameToCode[e.districtName.lowercased()] = e.districtCode
+                    nameToCode[e.districtCode.lowercased()] = e.districtCode
+                }
+            }
+            if let ladField {
+                for i in codes.indices where districtOf[i].isEmpty { districtOf[i] = layer.features[i].values[ladField].text }
+                for d in districtOf where !d.isEmpty { nameToCode[d.lowercased()] = d }
+            }
+            guard !nameToCode.isEmpty else { throw RegionError.needsGeography(what: "district") }
+            var wanted = Set<String>()
+            for name in selection.districts {
+                guard let code = nameToCode[name.lowercased()] else {
+                    let names = geography.map { Array(Set($0.entries.values.map(\.districtName))).filter { !$0.isEmpty } } ?? []
+                    throw RegionError.unknownDistrict(name: name, suggestions: closeNames(name, in: names.isEmpty ? Array(nameToCode.keys) : names))
+                }
+                wanted.insert(code)
+            }
+            for i in codes.indices where !wanted.contains(districtOf[i]) { keep[i] = false }
+            parts.append("districts \(selection.districts.joined(separator: ", "))")
+        }
+        if let icb = selection.icb {
+            guard let geography else { throw RegionError.needsGeography(what: "ICB") }
+            let key = icb.uppercased()
+            let known = Set(geography.entries.values.flatMap { [$0.icbCode, $0.icbNHSCode] }.filter { !$0.isEmpty })
+            guard known.contains(key) else { throw RegionError.unknownICB(code: icb, suggestions: closeNames(key, in: Array(known))) }
+            for (i, c) in codes.enumerated() {
+                let e = geography.entries[c]
+                if e?.icbCode != key && e?.icbNHSCode != key { keep[i] = false }
+            }
+            let name = geography.entries.values.first { $0.icbCode == key || $0.icbNHSCode == key }?.icbName ?? key
+            parts.append("ICB \(key) (\(name))")
+        }
+        if let polygonPath = selection.polygonPath {
+            let (region, _) = try VectorReader.read(path: polygonPath)
+            guard region.crs == crs else { throw RegionError.polygonCRS(polygon: region.crs.description, areas: crs.description) }
+            let engine = try GeometryEngine()
+            let shapes = region.features.compactMap(\.geometry).filter { !$0.polygons.isEmpty }
+            let index = try SpatialIndex(engine: engine, geometries: shapes)
+            for i in codes.indices where keep[i] {
+                guard let g = layer.features[i].geometry, let p = try engine.pointOnSurface(g) else { keep[i] = false; continue }
+                if try index.intersecting(p).isEmpty { keep[i] = false }
+            }
+            parts.append("inside \(URL(fileURLWithPath: polygonPath).lastPathComponent)")
+        }
+        let indices = keep.indices.filter { keep[$0] }
+        let description = parts.isEmpty ? "all areas" : parts.joined(separator: " and ")
+        if indices.isEmpty { throw RegionError.empty(description: description) }
+        return (indices, description)
+    }
+}
+
+/// Up to three names close to `name` (case-insensitive edit distance, or sharing a prefix).
+func closeNames(_ name: String, in names: [String]) -> [String] {
+    let target = name.lowercased()
+    let scored = Set(names).map { candidate -> (String, Int) in
+        let c = candidate.lowercased()
+        var d = editDistance(Array(target), Array(c))
+        if c.hasPrefix(target) || target.hasPrefix(c) { d = min(d, 1) }
+        return (candidate, d)
+    }
+    let limit = max(2, target.count / 3)
+    return scored.filter { $0.1 <= limit }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(3).map(\.0)
+}

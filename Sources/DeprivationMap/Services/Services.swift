@@ -1,0 +1,181 @@
+import Foundation
+
+/// A set of service points of one type (GP practices, pharmacies, supermarkets, food banks …).
+public struct ServiceSet: Sendable {
+    /// Service type, used in field names (`gp_count`, `gp_per_10k`): letters, digits, underscores.
+    public var type: String
+    /// The file read.
+    public var path: String
+    /// Identifier per point ("" when the file has none).
+    public var ids: [String]
+    /// Name per point ("" when the file has none).
+    public var names: [String]
+    /// Points, in ``crs``.
+    public var points: [Coordinate]
+    public var crs: CRS
+    /// How the points were located: "coordinates in the file" or "postcode (Code-Point Open)".
+    public var located: String
+    /// Rows left out, each with its line and why (no postcode, postcode not found …).
+    public var skipped: [SkippedRow]
+    /// Rows left out on purpose (closed practices, other prescribing settings), counted by reason.
+    public var filtered: [String: Int]
+
+    /// The points transformed to `target` (one PROJ context per thread).
+    /// - Throws: ``ProjectionError``.
+    public func reprojected(to target: CRS) throws -> ServiceSet {
+        var copy = self
+        copy.points = try transformPoints(points, from: crs, to: target)
+        copy.crs = target
+        return copy
+    }
+}
+
+/// Why a services file could not be read.
+public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    case needsPostcodes(path: String)
+    case noLocation(path: String, header: [String])
+    case noPoints(path: String)
+
+    public var description: String {
+        switch self {
+        case .needsPostcodes(let path):
+            return "\(path): located by postcode, which needs Code-Point Open: pass --postcodes codepo_gb.zip (or set DEPRIVATION_MAP_DATA)."
+        case .noLocation(let path, let header):
+            return "\(path): neither coordinate columns nor a postcode column found among \(header.joined(separator: ", ")). Name coordinates with --x/--y or add a postcode column."
+        case .noPoints(let path):
+            return "\(path): no service could be located; see the skipped rows reported."
+        }
+    }
+}
+
+/// Reads service points from the layouts people have:
+/// - NHS ODS `epraccur` (GP practices) and `edispensary` (pharmacies): no header, 27 columns;
+///   only active organisations (status A) are kept, and for `epraccur` only prescribing setting 4
+///   (GP practices); located by postcode through Code-Point Open;
+/// - CSV tables with coordinate columns (Geolytix `long_wgs`/`lat_wgs`, `easting`/`northing`,
+///   `lat`/`lng` …), or with only a postcode column (located through Code-Point Open);
+/// - GeoJSON and shapefiles of points.
+///
+/// Rows without a usable location are reported with their line numbers, never dropped silently.
+public enum ServiceReader {
+    /// Reads `path`.
+    /// - Parameters:
+    ///   - type: the service type; the file name when `nil`.
+    ///   - postcodes: Code-Point Open points and their index, for files located by postcode.
+    /// - Throws: ``ServiceError``, reader errors.
+    public static func read(path: String, type: String? = nil, postcodes: (PostcodePoints, [String: Int])? = nil,
+                            options: VectorReadOptions = VectorReadOptions()) throws -> ServiceSet {
+        let kind = sanitise(type ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        let format = try VectorFormat.detect(path: path)
+        if format != .csv {
+            let (layer, _) = try VectorReader.read(path: path, options: options)
+            return fromLayer(layer, type: kind, path: path, located: "geometry in the file")
+        }
+        if isODSLayout(path: path) {
+            return try readODS(try CSVTable(path: path, hasHeader: false), type: kind, postcodes: postcodes)
+        }
+        // A CSV with coordinates goes through the point reader; one with only postcodes is geocoded.
+        do {
+            let (layer, report) = try CSVPointReader.read(path: path, options: options.csv)
+            var set = fromLayer(layer, type: kind, path: path, located: "coordinates in the file")
+            set.skipped = report.skippedLines.map { SkippedRow(path: path, line: $0.line, reason: $0.reason) }
+            return set
+        } catch CSVError.coordinateColumnsNotFound {
+            let table = try CSVTable(path: path)
+            guard let pc = table.column(["postcode", "pc", "pcds", "pcd", "post_code", "postcode7"]) else {
+                throw ServiceError.noLocation(path: path, header: table.header)
+            }
+            let id = table.column(["code", "id", "odscode", "organisationcode", "practicecode"])
+            let name = table.column(["name", "organisationname", "practicename", "retailer", "storename"])
+            return try geocode(table, type: kind, postcodeColumn: pc, idColumn: id, nameColumn: name, postcodes: postcodes, keep: { _ in nil })
+        }
+    }
+
+    /// `true` when the first line looks like an NHS ODS file: an organisation code in the first
+    /// cell, at least 26 columns, no header.
+    static func isODSLayout(path: String) -> Bool {
+        guard let table = try? CSVTable(path: path, hasHeader: false) else { return false }
+        let cell = table.header.count >= 26 ? firstCell(table) : nil
+        guard let cell else { return false }
+        return (5...6).contains(cell.count) && cell.first!.isLetter && cell.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
+    }
+
+    private static func firstCell(_ table: CSVTable) -> String? {
+        var first: String?
+        try? table.forEachRow { row in if first == nil { first = row.trimmed(0) } }
+        return first
+    }
+
+    private static func readODS(_ table: CSVTable, type: String, postcodes: (PostcodePoints, [String: Int])?) throws -> ServiceSet {
+        // epraccur/edispensary: 0 code, 1 name, 9 postcode, 12 status (A active, C closed, D dormant,
+        // P proposed), 25 prescribing setting (epraccur: 4 = GP practice; blank in edispensary).
+        var practices = 0
+        try table.forEachRow { row in if row.count > 25, row.trimmed(25) == "4" { practices += 1 } }
+        let isPractices = practices > 0
+        return try geocode(table, type: type, postcodeColumn: 9, idColumn: 0, nameColumn: 1, postcodes: postcodes) { row in
+            let status = row.trimmed(12)
+            if status != "A" { return "status \(status.isEmpty ? "blank" : status) (not active)" }
+            if isPractices, row.trimmed(25) != "4" { return "prescribing setting \(row.trimmed(25)) (not a GP practice)" }
+            return nil
+        }
+    }
+
+    private static func geocode(_ table: CSVTable, type: String, postcodeColumn: Int, idColumn: Int?, nameColumn: Int?,
+                                postcodes: (PostcodePoints, [String: Int])?, keep: (CSVRow) -> String?) throws -> ServiceSet {
+        guard let (points, index) = postcodes else { throw ServiceError.needsPostcodes(path: table.path) }
+        var set = ServiceSet(type: type, path: table.path, ids: [], names: [], points: [], crs: points.crs,
+                             located: "postcode (Code-Point Open)", skipped: [], filtered: [:])
+        try table.forEachRow { row in
+            if let reason = keep(row) { set.filtered[reason, default: 0] += 1; return }
+            let id = idColumn.map { row.trimmed($0) } ?? ""
+            let text = row.trimmed(postcodeColumn)
+            let who = id.isEmpty ? "" : "\(id): "
+            guard !text.isEmpty else {
+                set.skipped.append(SkippedRow(path: table.path, line: row.line, reason: "\(who)no postcode"))
+                return
+            }
+            guard let key = Postcode.normalise(text) else {
+                set.skipped.append(SkippedRow(path: table.path, line: row.line, reason: "\(who)'\(text)' is not a postcode"))
+                return
+            }
+            guard let i = index[key] else {
+                set.skipped.append(SkippedRow(path: table.path, line: row.line, reason: "\(who)postcode \(Postcode.display(key)) is not in Code-Point Open (terminated, new, or without a position)"))
+                return
+            }
+            set.ids.append(id)
+            set.names.append(nameColumn.map { row.trimmed($0) } ?? "")
+            set.points.append(points.coordinates[i])
+        }
+        if set.points.isEmpty { throw ServiceError.noPoints(path: table.path) }
+        return set
+    }
+
+    private static func fromLayer(_ layer: FeatureLayer, type: String, path: String, located: String) -> ServiceSet {
+        let names = layer.schema.names.map(CSVTable.normalise)
+        let id = ["code", "id", "odscode", "organisationcode", "slug"].lazy.compactMap { names.firstIndex(of: $0) }.first
+        let name = ["name", "organisationname", "storename", "retailer", "sitename"].lazy.compactMap { names.firstIndex(of: $0) }.first
+        var set = ServiceSet(type: type, path: path, ids: [], names: [], points: [], crs: layer.crs, located: located, skipped: [], filtered: [:])
+        for (i, f) in layer.features.enumerated() {
+            let point: Coordinate?
+            switch f.geometry {
+            case .point(let c)?: point = c
+            case .multiPoint(let cs)? where !cs.isEmpty: point = cs[0]
+            default: point = nil
+            }
+            guard let point else {
+                set.skipped.append(SkippedRow(path: path, line: i + 1, reason: "feature \(i + 1) has no point geometry"))
+                continue
+            }
+            set.points.append(point)
+            set.ids.append(id.map { f.values[$0].text } ?? "")
+            set.names.append(name.map { f.values[$0].text } ?? "")
+        }
+        return set
+    }
+
+    /// A service type usable in field names.
+    static func sanitise(_ text: String) -> String {
+        let base = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: "_")
+        return base.isEmpty ? "service" : base
+    }
+}

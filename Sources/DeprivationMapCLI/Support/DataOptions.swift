@@ -1,0 +1,53 @@
+import ArgumentParser
+import DeprivationMap
+import Foundation
+
+/// Where the open-data folder is (the layout of ../shared/geodata: boundaries/, imd/, lookups/,
+/// postcodes/ …), for files the user does not name: lookups for region selection, Code-Point Open
+/// for locating services by postcode.
+struct DataOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: ArgumentHelp("Open-data folder (default: $DEPRIVATION_MAP_DATA).", valueName: "dir"))
+    var dataDirectory: String?
+
+    var root: String? {
+        if let dataDirectory { return dataDirectory }
+        if let env = ProcessInfo.processInfo.environment["DEPRIVATION_MAP_DATA"], !env.isEmpty { return env }
+        return nil
+    }
+
+    /// `relative` under the data folder, when it exists.
+    func file(_ relative: String) -> String? {
+        guard let root else { return nil }
+        let path = root + "/" + relative
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// The ONS lookups for areas of `vintage` (district, ICB, ward), those present.
+    func geographyFiles(for vintage: LSOAVintage?) -> [String] {
+        switch vintage {
+        case .lsoa2011?: return ["lookups/lsoa11_sicbl22_icb22_ltla22.csv.gz", "lookups/lsoa11_ward17.csv.gz"].compactMap(file)
+        case .lsoa2021?: return ["lookups/lsoa21_ward24_ltla24.csv.gz", "lookups/lsoa21_sicbl24_icb24.csv.gz"].compactMap(file)
+        case nil: return []
+        }
+    }
+
+    /// Code-Point Open: `given`, or the copy in the data folder.
+    func codePoint(_ given: String?) -> String? {
+        given ?? file("postcodes/codepo_gb_2025-04.zip")
+    }
+}
+
+/// Loads Code-Point Open once, with progress.
+func loadPostcodes(_ path: String, bar: ProgressBar) throws -> (PostcodePoints, [String: Int]) {
+    let callback = bar.callback
+    let points = try CodePointOpen.read(path: path) { done, total in
+        callback?(ProgressEvent(stage: "reading postcodes", done: done, total: total))
+    }
+    bar.clear()
+    return (points, points.makeIndex())
+}
+
+/// "1,234 (12.3%)".
+func countAndShare(_ n: Int, of total: Int) -> String {
+    total > 0 ? "\(grouped(n)) (\(String(format: "%.1f", 100 * Double(n) / Double(total)))%)" : grouped(n)
+}
