@@ -46,6 +46,7 @@ let package = Package(
 
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),
+        .executableTarget(name: "MapRegionExample", dependencies: ["DeprivationMap"], path: "Examples/MapRegion"),
 
         // Tests mirror Sources/; TestSupport holds fixtures and approximate asserts.
         .target(name: "TestSupport", dependencies: ["DeprivationMap", "CShapelib"], path: "Tests/TestSupport"),
