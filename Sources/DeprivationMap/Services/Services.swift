@@ -115,7 +115,7 @@ public enum ServiceReader {
         return try geocode(table, type: type, postcodeColumn: 9, idColumn: 0, nameColumn: 1, postcodes: postcodes) { row in
             let status = row.trimmed(12)
             if status != "A" { return "status \(status.isEmpty ? "blank" : status) (not active)" }
-            if isPractices, row.trimmed(25) != "4" { return "prescribing setting \(row.trimmed(25)) (not a GP practice)" }
+            if isPractices, row.trimmed(25) != "4" { return "prescribing setting other than 4 (not a GP practice)" }
             return nil
         }
     }
