@@ -112,11 +112,11 @@ public enum PointJoin {
                 }
                 sinceReport += 1
                 if sinceReport == 65_536, let progress {
-                    progress(done.add(sinceReport), points.count)
+                    progress(done.adding(sinceReport), points.count)
                     sinceReport = 0
                 }
             }
-            if let progress { progress(done.add(sinceReport), points.count) }
+            if let progress { progress(done.adding(sinceReport), points.count) }
             return out
         }
         var result = PointJoinResult(area: Array(repeating: -1, count: points.count), match: Array(repeating: .none, count: points.count),
@@ -183,8 +183,4 @@ public enum PointJoin {
         keyed.sort()
         return keyed.map { Int($0 & 0xFFFF_FFFF) }
     }
-}
-
-extension Counter {
-    func add(_ n: Int) -> Int { adding(n) }
 }

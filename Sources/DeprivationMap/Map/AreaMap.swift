@@ -139,6 +139,7 @@ public struct AreaMap: Sendable {
         var serviceCounts: [[Int]] = []
         var serviceAreas: [[Int]] = []
         var services: [ServiceSet] = []
+        var repairedNoted = false
         for var set in input.services {
             if set.crs != areas.crs {
                 guard input.reproject else {
@@ -150,6 +151,11 @@ public struct AreaMap: Sendable {
                                             options: PointJoinOptions(nearestWithin: input.nearestWithin))
             var counts = [Int](repeating: 0, count: areas.codes.count)
             for a in result.area where a >= 0 { counts[Int(a)] += 1 }
+            if !repairedNoted {
+                // Every service join repairs the same polygons: report them once.
+                for r in result.repaired { notes.append("repaired invalid area polygon \(r)") }
+                repairedNoted = true
+            }
             serviceCounts.append(counts)
             serviceAreas.append(result.area.map(Int.init))
             let outside = result.unmatchedCount
@@ -161,10 +167,6 @@ public struct AreaMap: Sendable {
             if !set.filtered.isEmpty { line += "; left out: " + set.filtered.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") }
             notes.append(line)
             services.append(set)
-        }
-        if !input.services.isEmpty {
-            let (_, repaired) = try PointJoin.repairInvalid(areas.geometries, labels: areas.codes)
-            for r in repaired { notes.append("repaired invalid area polygon \(r)") }
         }
 
         var wards: WardAggregation?
