@@ -19,6 +19,9 @@ public struct ServiceSet: Sendable {
     public var skipped: [SkippedRow]
     /// Rows left out on purpose (closed practices, other prescribing settings), counted by reason.
     public var filtered: [String: Int]
+    /// Normalised postcode per point when the file gives one ("" otherwise), to match the
+    /// columns of a travel-time matrix keyed by postcode.
+    public var postcodes: [String] = []
 
     /// The points transformed to `target` (one PROJ context per thread).
     /// - Throws: ``ProjectionError``.
@@ -143,6 +146,7 @@ public enum ServiceReader {
                 return
             }
             set.ids.append(id)
+            set.postcodes.append(key)
             set.names.append(nameColumn.map { row.trimmed($0) } ?? "")
             set.points.append(points.coordinates[i])
         }
@@ -154,6 +158,7 @@ public enum ServiceReader {
         let names = layer.schema.names.map(CSVTable.normalise)
         let id = ["code", "id", "odscode", "organisationcode", "slug"].lazy.compactMap { names.firstIndex(of: $0) }.first
         let name = ["name", "organisationname", "storename", "retailer", "sitename"].lazy.compactMap { names.firstIndex(of: $0) }.first
+        let postcode = ["postcode", "pc", "pcds", "pcd", "postcode7"].lazy.compactMap { names.firstIndex(of: $0) }.first
         var set = ServiceSet(type: type, path: path, ids: [], names: [], points: [], crs: layer.crs, located: located, skipped: [], filtered: [:])
         for (i, f) in layer.features.enumerated() {
             let point: Coordinate?
@@ -167,8 +172,11 @@ public enum ServiceReader {
                 continue
             }
             set.points.append(point)
-            set.ids.append(id.map { f.values[$0].text } ?? "")
+            let pc = postcode.flatMap { Postcode.normalise(f.values[$0].text) } ?? ""
+            // Without an identifier column, the postcode identifies the service (stroke units).
+            set.ids.append(id.map { f.values[$0].text } ?? pc)
             set.names.append(name.map { f.values[$0].text } ?? "")
+            set.postcodes.append(pc)
         }
         return set
     }

@@ -53,17 +53,6 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// 35672 → "35,672".
-func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return n < 0 ? "-" + out : out
-}
-
 /// Removes half-written outputs when the user interrupts (Ctrl-C) or the process is terminated,
 /// then exits with the conventional status (128 + signal).
 enum InterruptHandling {

@@ -1,0 +1,170 @@
+import Foundation
+
+/// The machine-readable summary of an access analysis (`OUT-summary.json`).
+public struct AccessSummary: Codable, Sendable {
+    public var measure: String
+    public var valueField: String
+    public var unit: String
+    public var method: String
+    public var region: String
+    public var areas: Int
+    public var population: Double
+    public var pairs: Int?
+    public var areasWithoutService: Int
+    public var populationWithoutService: Double
+    public var deciles: [GroupSummary]
+    public var quintiles: [GroupSummary]
+    public var decileContrast: GroupContrast?
+    public var quintileContrast: GroupContrast?
+    public var sii: SlopeIndex?
+    public var siiUnavailable: String?
+    public var concentrationIndex: Double?
+    public var missingMatrixPairs: Int?
+    public var notes: [String]
+    public var attribution: String?
+}
+
+extension AccessResult {
+    /// Field names of the per-area outputs, in order.
+    public var fieldNames: [String] {
+        var names = ["code", "name", "imd_rank", "imd_decile", "imd_quintile", "core20", "population"]
+        if demand != population { names.append("demand") }
+        names += ["origin_e", "origin_n", valueField]
+        switch measure {
+        case .nearest: names += ["nearest_id", "nearest_name"]
+        case .knn: names += ["nearest_id", "nearest_name", valueField.replacingOccurrences(of: "knn_mean", with: "kth")]
+        case .within: break
+        case .twoStep, .enhanced, .threeStep: names += ["services_in_catchment", "reaches_service"]
+        }
+        return names
+    }
+
+    /// Values of area `i` for ``fieldNames``.
+    public func attributes(at i: Int) -> [FieldValue] {
+        func int(_ v: Int?) -> FieldValue { v.map { .integer(Int64($0)) } ?? .null }
+        func real(_ v: Double?) -> FieldValue { v.flatMap { $0.isFinite ? .real($0) : nil } ?? .null }
+        let r = records[i]
+        var values: [FieldValue] = [.string(areas.codes[i]), .string(areas.names[i]), int(r?.index.rank), int(r?.index.decile),
+                                    int(r.map(\.quintile)), r.map { .boolean($0.isCore20) } ?? .null, real(population[i])]
+        if demand != population { values.append(real(demand[i])) }
+        values += [real(origins[i].x), real(origins[i].y), real(value[i])]
+        switch measure {
+        case .nearest, .knn:
+            let s = nearestService[i]
+            values += [s.map { .string(services.ids[$0]) } ?? .null, s.map { .string(services.names[$0]) } ?? .null]
+            if measure == .knn { values.append(real(kthCost[i])) }
+        case .within: break
+        case .twoStep, .enhanced, .threeStep:
+            values += [int(servicesReached[i]), servicesReached[i].map { .boolean($0 > 0) } ?? .null]
+        }
+        return values
+    }
+
+    /// The areas with their values as a layer (geometry of the areas, in their CRS).
+    public func layer() -> FeatureLayer {
+        let rows = areas.codes.indices.map { attributes(at: $0) }
+        let schema = Schema(fieldNames.enumerated().map { k, name in
+            let type: FieldType
+            switch rows.lazy.map({ $0[k] }).first(where: { !$0.isNull }) {
+            case .integer?: type = .integer
+            case .real?: type = .real
+            case .boolean?: type = .boolean
+            default: type = .string
+            }
+            return FieldDefinition(name: name, type: type)
+        })
+        let features = areas.codes.indices.map { Feature(geometry: areas.layer.features[$0].geometry, values: rows[$0]) }
+        return FeatureLayer(name: "access_\(services.type)", crs: areas.crs, schema: schema, features: features)
+    }
+
+    public func summary(attribution: String?) -> AccessSummary {
+        AccessSummary(measure: measure.rawValue, valueField: valueField, unit: unit, method: method, region: regionDescription,
+                      areas: areas.codes.count, population: population.reduce(0) { $0 + ($1 ?? 0) }, pairs: pairCount,
+                      areasWithoutService: areasWithoutService, populationWithoutService: populationWithoutService,
+                      deciles: deciles, quintiles: quintiles, decileContrast: decileContrast, quintileContrast: quintileContrast,
+                      sii: sii, siiUnavailable: siiUnavailable, concentrationIndex: concentrationIndex,
+                      missingMatrixPairs: matrix?.missingPairs, notes: notes, attribution: attribution)
+    }
+
+    /// The tables and statistics printed on standard output.
+    public func report() -> String {
+        var out = "\(method)\n\(valueField): \(unit); \(regionDescription)\n\n"
+        out += GroupTable.render(deciles, label: "decile", showShare: deciles.contains { $0.shareAbove != nil })
+        out += "\n\n" + GroupTable.render(quintiles, label: "quintile", showShare: quintiles.contains { $0.shareAbove != nil })
+        out += "\n\n" + GroupTable.statistics(decileContrast: decileContrast, quintileContrast: quintileContrast, sii: sii,
+                                              siiUnavailable: siiUnavailable, concentrationIndex: concentrationIndex)
+        return out
+    }
+}
+
+/// Plain-text tables and statistics lines shared by `access` and `gap`.
+public enum GroupTable {
+    /// A right-aligned table of group summaries.
+    public static func render(_ rows: [GroupSummary], label: String, showShare: Bool) -> String {
+        var header = [label, "areas", "population", "mean", "median", "min", "max", "se"]
+        if showShare { header.append("share_above") }
+        var lines = [header]
+        for r in rows {
+            var cells = ["\(r.group)", grouped(r.areas), grouped(Int(r.population.rounded())), number(r.mean), number(r.median),
+                         number(r.minimum), number(r.maximum), number(r.standardError)]
+            if showShare { cells.append(r.shareAbove.map { String(format: "%.1f%%", 100 * $0) } ?? "") }
+            lines.append(cells)
+        }
+        let widths = header.indices.map { c in lines.map { $0[c].count }.max()! }
+        return lines.map { row in
+            row.enumerated().map { c, cell in String(repeating: " ", count: widths[c] - cell.count) + cell }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// Four significant decimals for a table cell.
+    public static func number(_ v: Double) -> String {
+        guard v.isFinite else { return "" }
+        return abs(v) >= 1000 ? String(format: "%.1f", v) : String(format: "%.4f", v)
+    }
+
+    public static func statistics(decileContrast: GroupContrast?, quintileContrast: GroupContrast?, sii: SlopeIndex?,
+                                  siiUnavailable: String?, concentrationIndex: Double?) -> String {
+        var lines: [String] = []
+        func contrast(_ c: GroupContrast, _ what: String) -> String {
+            "most vs least deprived \(what) (\(c.mostDeprived) vs \(c.leastDeprived)): difference \(number(c.difference)) (95% CI \(number(c.differenceLower)) to \(number(c.differenceUpper)))"
+                + (c.ratio.map { ", ratio \(String(format: "%.4f", $0))" } ?? "")
+        }
+        if let c = decileContrast { lines.append(contrast(c, "decile")) }
+        if let c = quintileContrast { lines.append(contrast(c, "quintile")) }
+        if let s = sii {
+            let level = Int((s.confidence * 100).rounded())
+            var line = "SII \(String(format: "%.4f", s.sii)) (\(level)% CI \(String(format: "%.4f", s.siiLower)) to \(String(format: "%.4f", s.siiUpper)))"
+            if let rii = s.rii {
+                line += ", RII \(String(format: "%.4f", rii))"
+                if let lo = s.riiLower, let hi = s.riiUpper { line += " (\(level)% CI \(String(format: "%.4f", lo)) to \(String(format: "%.4f", hi)))" }
+            }
+            line += "; \(s.groups.count) groups, \(s.transform == .none ? "no transform" : "\(s.transform.rawValue) transform"), \(grouped(s.draws)) simulations, seed \(s.seed)"
+            lines.append(line)
+        } else if let why = siiUnavailable {
+            lines.append("SII not computed: \(why)")
+        }
+        if let c = concentrationIndex { lines.append("concentration index \(String(format: "%+.4f", c))") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension MapOutput {
+    /// Writes text through a temporary file renamed into place.
+    /// - Throws: ``OutputError``.
+    public static func writeText(_ text: String, to path: String) throws {
+        let file = try AtomicOutputFile(path: path)
+        try file.write(text)
+        try file.commit()
+    }
+
+    /// Writes a value as pretty, key-sorted JSON with snake_case keys.
+    /// - Throws: ``OutputError``, `EncodingError`.
+    public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let data = try encoder.encode(value)
+        try writeText(String(decoding: data, as: UTF8.self) + "\n", to: path)
+    }
+}

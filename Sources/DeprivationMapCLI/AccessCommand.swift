@@ -1,0 +1,75 @@
+import ArgumentParser
+import DeprivationMap
+import Foundation
+
+struct AccessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "access",
+        abstract: "Access to a set of services for every area, by IMD decile, with SII, RII and the concentration index.",
+        discussion: """
+            Measures (--method): nearest (distance to the nearest service, km), knn (mean distance \
+            to the --k nearest), within (services within --radius metres), and the floating \
+            catchments 2sfca (binary), e2sfca (stepped or Gaussian --decay) and 3sfca (Wan et al.), \
+            which give supply (1 per service, or --capacity) per --per people (default 100,000) \
+            within the --radius catchment. With --matrix, costs come from a travel-time matrix \
+            (minutes) instead of straight lines, and --radius is in minutes; missing pairs are \
+            reported.
+
+            Origins are population-weighted centroids (--centroids, or the data folder's for the \
+            areas' vintage), or polygon centroids computed in EPSG:27700 with --polygon-centroids. \
+            Access is computed over every area with an IMD row, so catchments at the edge of a \
+            region see the people and services beyond it; the tables and statistics cover the \
+            selected region (--district, --icb, --region).
+
+            Standard output: population-weighted mean, median, min, max and standard error by IMD \
+            decile and quintile, the most/least deprived contrast, the Slope and Relative Index of \
+            Inequality by the PHE method (groups ordered 1 = most deprived; SII = fitted value at \
+            the least deprived end minus that at the most deprived end; RII = their ratio; \
+            confidence limits from --draws simulations with --seed), and the concentration index \
+            (population-weighted fractional rank by IMD rank, most deprived first).
+
+            Outputs: OUT.geojson (areas with their values, RFC 7946), OUT.csv beside it and \
+            OUT-summary.json with every figure printed.
+            """
+    )
+
+    @OptionGroup var options: AccessOptions
+
+    @Option(name: [.short, .long], help: "Output GeoJSON file; OUT.csv and OUT-summary.json are written beside it.")
+    var output: String
+
+    @OptionGroup var data: DataOptions
+
+    @Flag(name: [.short, .long], help: "No progress display and no notes; errors and the tables are still printed.")
+    var quiet = false
+
+    func validate() throws {
+        guard ["geojson", "json"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
+            throw ValidationError("-o must end in .geojson (the CSV and summary are written beside it).")
+        }
+    }
+
+    func run() throws {
+        InterruptHandling.install()
+        let started = Date()
+        let bar = ProgressBar(quiet: quiet)
+        let input = try options.makeInput(data: data, bar: bar)
+        let result = try AccessAnalysis.run(input)
+        let attribution = MapOutput.attribution(for: options.inputFiles + (input.services.located.contains("Code-Point") ? [data.codePoint(options.postcodes) ?? ""] : []))
+        let csvPath = MapOutput.sibling(of: output, extension: "csv")
+        let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
+        let layer = result.layer()
+        try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+        try MapOutput.writeCSV(layer, to: csvPath)
+        try MapOutput.writeJSON(result.summary(attribution: attribution), to: summaryPath)
+        print(result.report())
+        guard !quiet else { return }
+        var line = "\(grouped(result.areas.codes.count)) areas (\(result.regionDescription)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(csvPath), \(summaryPath)"
+        if let pairs = result.pairCount { line += "\n  \(grouped(pairs)) area–service pairs within the radius (all analysed areas)" }
+        if result.pairCount != nil {
+            line += "\n  \(grouped(result.areasWithoutService)) selected areas (\(grouped(Int(result.populationWithoutService.rounded()))) people) reach no service within the radius" + (result.measure.catchment != nil ? ": their access is 0 and reaches_service is false" : "")
+        }
+        printError(line)
+        for n in result.notes { printError("note: \(n)") }
+    }
+}
