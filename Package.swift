@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "deprivation-map", targets: ["DeprivationMapCLI"]),
         .executable(name: "convert-benchmark", targets: ["ConvertBenchmark"]),
         .executable(name: "postcode-join-benchmark", targets: ["PostcodeJoinBenchmark"]),
+        .executable(name: "access-benchmark", targets: ["AccessBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,8 +42,11 @@ let package = Package(
 
         // Benchmarks print figures; they are run by hand in release mode, never timed in tests.
         .executableTarget(name: "ConvertBenchmark", dependencies: ["DeprivationMap"], path: "Benchmarks/ConvertBenchmark"),
-        .executableTarget(name: "PostcodeJoinBenchmark", dependencies: ["DeprivationMap"], path: "Benchmarks/PostcodeJoin",
+        .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
+        .executableTarget(name: "PostcodeJoinBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/PostcodeJoin",
                           exclude: ["geopandas_join.py", "run"]),
+        .executableTarget(name: "AccessBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Access",
+                          exclude: ["pysal_access.py", "run"]),
 
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),

@@ -7,33 +7,9 @@
 //     swift run -c release postcode-join-benchmark [--python VENV/bin/python] [--runs N] [--out DIR]
 //
 // The data folder is $DEPRIVATION_MAP_DATA, or ../shared/geodata beside the package.
+import BenchmarkSupport
 import DeprivationMap
 import Foundation
-
-func dataRoot() -> String {
-    if let env = ProcessInfo.processInfo.environment["DEPRIVATION_MAP_DATA"], !env.isEmpty { return env }
-    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return package.deletingLastPathComponent().appendingPathComponent("shared/geodata").path
-}
-
-func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-func peakMemoryMiB() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_maxrss) / 1024 // KiB on Linux
-}
-
-func childPeakMemoryMiB() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
-func median(_ xs: [Double]) -> Double {
-    let s = xs.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}
 
 let data = dataRoot()
 var boundaries = data + "/boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp"
@@ -105,22 +81,7 @@ guard let python else {
     exit(0)
 }
 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("geopandas_join.py").path
-var theirs: [Double] = []
-for r in 1...runs {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [script, boundaries, zipPath, theirCSV]
-    let start = now()
-    try process.run()
-    process.waitUntilExit()
-    let elapsed = now() - start
-    guard process.terminationStatus == 0 else {
-        print("GeoPandas run failed with status \(process.terminationStatus)")
-        exit(1)
-    }
-    theirs.append(elapsed)
-    print(String(format: "  GeoPandas run %d: %.3f s", r, elapsed))
-}
+let theirs = try timePython(python, script: script, arguments: [boundaries, zipPath, theirCSV], runs: runs, label: "GeoPandas")
 let gpd = median(theirs)
 print(String(format: "GeoPandas end to end: median %.3f s; peak memory %.0f MiB", gpd, childPeakMemoryMiB()))
 print(String(format: "Ratio: DeprivationMap is %.1f× faster (target ≥ 4×); DeprivationMap peak %.0f MiB (target < 1024 MiB)", gpd / ours, ourPeak))

@@ -189,12 +189,14 @@ public enum AccessAnalysis {
         if services.crs != .britishNationalGrid { services = try services.reprojected(to: .britishNationalGrid) }
         var supply = [Double](repeating: 1, count: services.points.count)
         var supplyText = "1 per service"
+        var supplyLabel = "\(services.type) services"
         if let cap = input.capacity {
             var absent: [String] = []
             for (j, id) in services.ids.enumerated() {
                 if let v = cap.values[id] { supply[j] = v } else { supply[j] = 0; absent.append(id.isEmpty ? "#\(j + 1)" : id) }
             }
             supplyText = "\(cap.column) from \(URL(fileURLWithPath: cap.path).lastPathComponent)"
+            supplyLabel = cap.column
             if !absent.isEmpty { notes.append("\(absent.count) of \(services.ids.count) \(services.type) services have no \(cap.column) in \(URL(fileURLWithPath: cap.path).lastPathComponent) and supply 0: \(list(absent))") }
             if !cap.skipped.isEmpty { notes.append("\(cap.skipped.count) capacity rows not used: \(cap.skipped.prefix(3).map(\.description).joined(separator: "; "))") }
         }
@@ -286,7 +288,7 @@ public enum AccessAnalysis {
             }
             let per = DistanceDecay.format(input.scale)
             valueField = "access_per_\(per == "100000" ? "100k" : per)"
-            unit = "supply (\(supplyText)) per \(grouped(Int(input.scale))) \(input.need == nil ? "people" : "need-weighted people")"
+            unit = "\(supplyLabel) per \(grouped(Int(input.scale))) \(input.need == nil ? "people" : "need-weighted people")"
             method = "\(input.measure.rawValue.uppercased()) (\(place), catchment \(DistanceDecay.format(r)) \(matrix == nil ? "m" : "minutes"), decay \(decay), demand \(demandText), supply \(supplyText))"
         }
         if let pairCount, pairCount == 0 {

@@ -6,7 +6,7 @@ import Foundation
 /// the measure, need weighting, region and the SII settings.
 struct AccessOptions: ParsableArguments {
     @Option(help: "Polygon layer of areas (.shp or .geojson), e.g. LSOA boundaries.")
-    var areas: String
+    var areas: String?
 
     @Option(help: "Field holding the area code (default: the first text field named …CD or …code).")
     var codeField: String?
@@ -27,7 +27,7 @@ struct AccessOptions: ParsableArguments {
     var polygonCentroids = false
 
     @Option(help: ArgumentHelp("Services as TYPE=FILE or FILE: epraccur, edispensary, Geolytix, CSV with coordinates or postcodes, GeoJSON, shapefile.", valueName: "type=file"))
-    var services: String
+    var services: String?
 
     @Option(help: "Code-Point Open zip for services located by postcode (default: the data folder's).")
     var postcodes: String?
@@ -99,7 +99,6 @@ struct AccessOptions: ParsableArguments {
     var confidence: Double = 0.95
 
     func validate() throws {
-        guard !imd.isEmpty else { throw ValidationError("give the English IMD with --imd.") }
         guard AccessMeasure(rawValue: method.lowercased()) != nil else {
             throw ValidationError("--method must be one of \(AccessMeasure.allCases.map(\.rawValue).joined(separator: ", ")); got '\(method)'.")
         }
@@ -116,11 +115,14 @@ struct AccessOptions: ParsableArguments {
 
     /// All input files, for the attribution notice.
     var inputFiles: [String] {
-        [areas] + imd + [MapCommand.split(services).1] + [population, centroids, capacity, matrix, needAges].compactMap { $0 }
+        [areas].compactMap { $0 } + imd + [services.map { MapCommand.split($0).1 }].compactMap { $0 } + [population, centroids, capacity, matrix, needAges].compactMap { $0 }
     }
 
     /// Reads everything and builds the analysis input.
     func makeInput(data: DataOptions, bar: ProgressBar) throws -> AccessInput {
+        guard let areas else { throw ValidationError("give the areas with --areas (e.g. boundaries/lsoa11_ew_bsc/lsoa11_ew_bsc_v3.shp).") }
+        guard let services else { throw ValidationError("give the services with --services TYPE=FILE.") }
+        guard !imd.isEmpty else { throw ValidationError("give the English IMD with --imd.") }
         let areaSet = try Areas.load(path: areas, codeField: codeField)
         let table = try DeprivationTable.read(paths: imd)
         guard table.kind == .englishIMD else {

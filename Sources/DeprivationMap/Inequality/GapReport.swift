@@ -1,0 +1,189 @@
+import Foundation
+
+/// The inverse-care-law report: supply (or access) against deprivation, with the SII, RII,
+/// their confidence limits, the decile and quintile tables and a plain-language verdict.
+public struct GapReport: Codable, Sendable {
+    public var title: String
+    /// What was measured and how.
+    public var measure: String
+    public var unit: String
+    /// `true` when more is better (supply per need), `false` for distances and times.
+    public var higherIsBetter: Bool
+    public var region: String
+    /// What the groups are ("IMD 2019 deciles of LSOAs, population-weighted" …).
+    public var grouping: String
+    public var deciles: [GroupSummary]
+    public var quintiles: [GroupSummary]
+    public var decileContrast: GroupContrast?
+    public var quintileContrast: GroupContrast?
+    public var sii: SlopeIndex
+    public var concentrationIndex: Double?
+    public var verdict: String
+    public var notes: [String]
+    public var inputs: [String]
+    public var attribution: String?
+
+    /// Builds the report; the verdict is written from the SII and the quintile contrast.
+    /// - Throws: ``SIIError`` when fewer than 5 groups have data.
+    public static func make(title: String, measure: String, unit: String, higherIsBetter: Bool, region: String, grouping: String,
+                            deciles: [GroupSummary], quintiles: [GroupSummary], siiGroups: Int, transform: SIITransform,
+                            draws: Int, seed: UInt64, confidence: Double, concentrationIndex: Double?,
+                            notes: [String], inputs: [String], attribution: String?) throws -> GapReport {
+        let rows = siiGroups == 5 ? quintiles : deciles
+        let sii = try SlopeIndex.compute(rows.map { SIIGroup(group: $0.group, value: $0.mean, population: $0.population, standardError: $0.standardError) },
+                                         transform: transform, confidence: confidence, draws: draws, seed: seed)
+        var report = GapReport(title: title, measure: measure, unit: unit, higherIsBetter: higherIsBetter, region: region, grouping: grouping,
+                               deciles: deciles, quintiles: quintiles, decileContrast: GroupSummaries.contrast(deciles),
+                               quintileContrast: GroupSummaries.contrast(quintiles), sii: sii, concentrationIndex: concentrationIndex,
+                               verdict: "", notes: notes, inputs: inputs, attribution: attribution)
+        report.verdict = report.writeVerdict()
+        return report
+    }
+
+    private func f(_ v: Double) -> String { GroupTable.number(v) }
+
+    func writeVerdict() -> String {
+        let level = Int((sii.confidence * 100).rounded())
+        let ci = "\(level)% CI \(f(sii.siiLower)) to \(f(sii.siiUpper))"
+        var text: String
+        if sii.siiLower > 0 || sii.siiUpper < 0 {
+            // SII > 0: the value rises from the most to the least deprived end.
+            let risesToLeastDeprived = sii.sii > 0
+            if higherIsBetter {
+                text = risesToLeastDeprived ? "Supply is lower where need is higher: the inverse care law holds here."
+                                            : "Supply is higher where need is higher: no inverse care law here."
+            } else {
+                text = risesToLeastDeprived ? "Services are nearer where need is higher."
+                                            : "Services are further away where need is higher: the inverse care law holds here."
+            }
+        } else {
+            text = "No clear gradient with deprivation: the SII's \(ci) includes 0."
+        }
+        if let q = quintileContrast, let most = quintiles.first, let least = quintiles.last {
+            text += " The gap between the most and least deprived fifth is \(f(abs(q.difference))) \(unit) (\(f(most.mean)) against \(f(least.mean)); difference most − least \(f(q.difference)), \(level)% CI \(f(q.differenceLower)) to \(f(q.differenceUpper)))."
+        }
+        text += " Across all deciles the Slope Index of Inequality is \(f(sii.sii)) (\(ci))"
+        if let rii = sii.rii {
+            text += " and the Relative Index of Inequality \(String(format: "%.3f", rii))"
+            if let lo = sii.riiLower, let hi = sii.riiUpper { text += " (\(level)% CI \(String(format: "%.3f", lo)) to \(String(format: "%.3f", hi)))" }
+        }
+        text += ": the fitted value at the least deprived end is \(f(sii.fittedLeastDeprived)) against \(f(sii.fittedMostDeprived)) at the most deprived end."
+        return text
+    }
+
+    /// The report as Markdown.
+    public func markdown() -> String {
+        var md = "# \(title)\n\n**Verdict.** \(verdict)\n\n"
+        md += "- Measure: \(measure)\n- Unit: \(unit)\n- Region: \(region)\n- Groups: \(grouping)\n"
+        md += "- Statistics: SII and RII by the PHE method (groups ordered 1 = most deprived, relative rank at each group's population midpoint, weighted least squares; SII = fitted least deprived − fitted most deprived, RII = their ratio), \(grouped(sii.draws)) Monte Carlo simulations (seed \(sii.seed)), \(sii.transform == .none ? "no transform" : "\(sii.transform.rawValue) transform")\n"
+        if let c = concentrationIndex { md += "- Concentration index (population-weighted rank, most deprived first): \(String(format: "%+.4f", c))\n" }
+        md += "\n## By IMD decile\n\n" + table(deciles, label: "Decile") + "\n## By IMD quintile\n\n" + table(quintiles, label: "Quintile")
+        md += "\n## Statistics\n\n```\n" + GroupTable.statistics(decileContrast: decileContrast, quintileContrast: quintileContrast, sii: sii,
+                                                                  siiUnavailable: nil, concentrationIndex: concentrationIndex) + "\n```\n"
+        if !notes.isEmpty { md += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
+        md += "\n## Data\n\n" + inputs.map { "- `\($0)`\n" }.joined()
+        if let attribution { md += "\n\(attribution)\n" }
+        return md
+    }
+
+    private func table(_ rows: [GroupSummary], label: String) -> String {
+        var t = "| \(label) | Areas | Population | Mean | Median | SE |\n|---:|---:|---:|---:|---:|---:|\n"
+        for r in rows {
+            t += "| \(r.group) | \(grouped(r.areas)) | \(grouped(Int(r.population.rounded()))) | \(f(r.mean)) | \(f(r.median)) | \(f(r.standardError)) |\n"
+        }
+        return t
+    }
+}
+
+/// GP supply per practice against the deprivation of its registered population: FTE per
+/// 100,000 registered patients, with practices grouped into patient-weighted deciles of their
+/// population's IMD score (decile 1 = the most deprived tenth of patients).
+public struct PracticeSupply: Sendable {
+    public var codes: [String]
+    public var names: [String]
+    public var patients: [Double]
+    public var fte: [Double]
+    public var imdScore: [Double]
+    /// FTE per 100,000 patients.
+    public var rate: [Double] { zip(fte, patients).map { $1 > 0 ? $0 / $1 * 100_000 : .nan } }
+    public var notes: [String]
+
+    /// Reads the workforce table (one row per practice and year) and, optionally, the practice
+    /// IMD scores of OHID Fingertips (indicator 93553; the latest year present unless `imdYear`).
+    /// - Parameters:
+    ///   - filters: keep workforce rows where each column equals its value (`Year=2025`, `ICB_NAME=Mid and South Essex`).
+    /// - Throws: ``AccessError/capacity(path:reason:)`` for missing columns or duplicate practices.
+    public static func read(workforce: String, fteColumn: String, patientsColumn: String, filters: [(String, String)],
+                            imdPath: String?, imdYear: String?) throws -> PracticeSupply {
+        let table = try CSVTable(path: workforce)
+        func find(_ name: String, _ t: CSVTable) throws -> Int {
+            guard let c = t.column([name]) else { throw AccessError.capacity(path: t.path, reason: "no column '\(name)'; the columns are \(t.header.joined(separator: ", "))") }
+            return c
+        }
+        let code = try table.column(["practicecode", "code"]).map { $0 } ?? find("Practice.Code", table)
+        let fteC = try find(fteColumn, table), patC = try find(patientsColumn, table)
+        let imdC = table.column(["imd"])
+        let conditions = try filters.map { (try find($0.0, table), $0.1) }
+        var result = PracticeSupply(codes: [], names: [], patients: [], fte: [], imdScore: [], notes: [])
+        var seen: [String: Int] = [:]
+        var ownIMD: [Double?] = []
+        var skipped: [String] = []
+        try table.forEachRow { row in
+            for (c, v) in conditions where row.trimmed(c) != v { return }
+            let key = row.trimmed(code)
+            if let line = seen[key] {
+                throw AccessError.capacity(path: workforce, reason: "practice \(key) appears on lines \(line) and \(row.line); keep one year with --practice-where Year=2025.")
+            }
+            seen[key] = row.line
+            guard let f = row.double(fteC), let p = row.double(patC), p > 0, f >= 0 else { skipped.append("\(key) (line \(row.line))"); return }
+            result.codes.append(key); result.names.append(""); result.fte.append(f); result.patients.append(p)
+            ownIMD.append(imdC.flatMap { row.double($0) })
+        }
+        if !skipped.isEmpty { result.notes.append("\(skipped.count) practices without patients or FTE left out: \(list(skipped))") }
+        var scores: [String: Double] = [:]
+        var source = "the IMD column of \(URL(fileURLWithPath: workforce).lastPathComponent)"
+        if let imdPath {
+            let t = try CSVTable(path: imdPath)
+            let area = try find("AreaCode", t), value = try find("Value", t), year = try find("Year", t)
+            let name = t.column(["areaname"])
+            var byYear: [String: [String: Double]] = [:]
+            var names: [String: String] = [:]
+            try t.forEachRow { row in
+                guard let v = row.double(value) else { return }
+                byYear[row.trimmed(year), default: [:]][row.trimmed(area)] = v
+                if let name { names[row.trimmed(area)] = row.trimmed(name) }
+            }
+            guard let chosen = imdYear ?? byYear.keys.max(), let s = byYear[chosen] else {
+                throw AccessError.capacity(path: imdPath, reason: "no practice IMD scores for year \(imdYear ?? "?"); the years are \(byYear.keys.sorted().joined(separator: ", "))")
+            }
+            scores = s
+            source = "\(URL(fileURLWithPath: imdPath).lastPathComponent), year \(chosen)"
+            result.names = result.codes.map { names[$0] ?? "" }
+        }
+        var keep: [Int] = []
+        var noScore: [String] = []
+        for i in result.codes.indices {
+            if let s = imdPath == nil ? ownIMD[i] : scores[result.codes[i]] { result.imdScore.append(s); keep.append(i) } else { noScore.append(result.codes[i]); result.imdScore.append(.nan) }
+        }
+        if !noScore.isEmpty { result.notes.append("\(noScore.count) practices have no IMD score in \(source) and are left out: \(list(noScore))") }
+        result.notes.append("practice IMD scores: \(source)")
+        let k = keep
+        return PracticeSupply(codes: k.map { result.codes[$0] }, names: k.map { result.names[$0] }, patients: k.map { result.patients[$0] },
+                              fte: k.map { result.fte[$0] }, imdScore: k.map { result.imdScore[$0] }, notes: result.notes)
+    }
+
+    /// Patient-weighted deciles of practices by IMD score, most deprived (highest score) first:
+    /// a practice's decile is that of its patients' cumulative midpoint.
+    public func deciles() -> [Int?] {
+        let order = imdScore.indices.sorted { imdScore[$0] > imdScore[$1] || (imdScore[$0] == imdScore[$1] && codes[$0] < codes[$1]) }
+        let total = patients.reduce(0, +)
+        var result = [Int?](repeating: nil, count: codes.count)
+        var before = 0.0
+        for i in order {
+            let mid = (before + patients[i] / 2) / total
+            result[i] = min(10, Int(mid * 10) + 1)
+            before += patients[i]
+        }
+        return result
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import DeprivationMap
+import Foundation
+
+struct GapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gap",
+        abstract: "The inverse-care-law report: supply per need against deprivation, with SII, RII and confidence limits.",
+        discussion: """
+            Two ways to measure supply:
+
+            By area (the default): every option of `access`; the measure is computed for each area \
+            and grouped by the areas' IMD decile. For supply per need use a floating catchment, e.g. \
+            --method 2sfca --radius 10000 --services gp=gp_practices.csv --capacity \
+            heec_workforce_year_practice.csv --capacity-column TOTAL_GP_EXTGL_FTE --capacity-where \
+            Year=2025, optionally need-weighted (--need-ages/--need-weights or --health-need-factor).
+
+            By practice (--practices): GP FTE per 100,000 registered patients for each practice of a \
+            workforce table (--practice-fte, --practice-patients, --practice-where Year=2025 or \
+            ICB_NAME=…), against the IMD score of the practice's registered population \
+            (--practice-imd: OHID Fingertips practice IMD, or the table's own IMD column). \
+            Practices are grouped into patient-weighted deciles, 1 = most deprived tenth of patients.
+
+            The report gives the decile and quintile tables, SII and RII by the PHE method with \
+            Monte Carlo confidence limits, the concentration index and a plain-language verdict. \
+            Fewer than 5 groups with data are refused: the SII needs at least 5.
+
+            Outputs: OUT.md and OUT.json (the same numbers); with areas also OUT.geojson and OUT.csv \
+            (per area), with practices OUT.csv (per practice).
+            """
+    )
+
+    @OptionGroup var options: AccessOptions
+
+    @Option(help: ArgumentHelp("GP workforce table, one row per practice (and year): supply by practice instead of by area.", valueName: "file"))
+    var practices: String?
+
+    @Option(help: ArgumentHelp("FTE column of --practices.", valueName: "column"))
+    var practiceFte = "TOTAL_GP_EXTGL_FTE"
+
+    @Option(help: ArgumentHelp("Registered patients column of --practices.", valueName: "column"))
+    var practicePatients = "TOTAL_PATIENTS"
+
+    @Option(help: ArgumentHelp("Keep --practices rows where COLUMN equals VALUE (repeatable), e.g. Year=2025.", valueName: "column=value"))
+    var practiceWhere: [String] = []
+
+    @Option(help: ArgumentHelp("Practice-population IMD scores (OHID Fingertips: AreaCode, Year, Value).", valueName: "file"))
+    var practiceImd: String?
+
+    @Option(help: ArgumentHelp("Year of --practice-imd (default: the latest).", valueName: "year"))
+    var practiceImdYear: String?
+
+    @Option(help: "Report title.")
+    var title: String?
+
+    @Option(name: [.short, .long], help: "Output Markdown file (.md); OUT.json and the per-area or per-practice tables are written beside it.")
+    var output: String
+
+    @OptionGroup var data: DataOptions
+
+    @Flag(name: [.short, .long], help: "No progress display and no notes.")
+    var quiet = false
+
+    func validate() throws {
+        guard URL(fileURLWithPath: output).pathExtension.lowercased() == "md" else {
+            throw ValidationError("-o must end in .md (the JSON and tables are written beside it).")
+        }
+        for w in practiceWhere where !w.contains("=") { throw ValidationError("--practice-where takes COLUMN=VALUE; got '\(w)'.") }
+    }
+
+    func run() throws {
+        InterruptHandling.install()
+        let bar = ProgressBar(quiet: quiet)
+        let jsonPath = MapOutput.sibling(of: output, extension: "json")
+        let csvPath = MapOutput.sibling(of: output, extension: "csv")
+        let report: GapReport
+        var written: [String] = []
+        if let practices {
+            let filters = practiceWhere.map { w -> (String, String) in
+                let eq = w.firstIndex(of: "=")!
+                return (String(w[..<eq]), String(w[w.index(after: eq)...]))
+            }
+            let supply = try PracticeSupply.read(workforce: practices, fteColumn: practiceFte, patientsColumn: practicePatients,
+                                                 filters: filters, imdPath: practiceImd, imdYear: practiceImdYear)
+            let deciles = supply.deciles()
+            let rates = supply.rate.map { Optional($0) }
+            let d = GroupSummaries.summarise(values: rates, weights: supply.patients, group: deciles, groups: 10)
+            let q = GroupSummaries.summarise(values: rates, weights: supply.patients, group: deciles.map { $0.map { ($0 + 1) / 2 } }, groups: 5)
+            let inputs = [practices] + (practiceImd.map { [$0] } ?? [])
+            report = try GapReport.make(
+                title: title ?? "GP supply and deprivation by practice", measure: "\(practiceFte) per 100,000 \(practicePatients) of each practice" + (filters.isEmpty ? "" : " (\(practiceWhere.joined(separator: ", ")))"),
+                unit: "FTE per 100,000 patients", higherIsBetter: true, region: filters.isEmpty ? "all practices" : practiceWhere.joined(separator: ", "),
+                grouping: "patient-weighted deciles of practices by the IMD score of their registered population (1 = most deprived)",
+                deciles: d, quintiles: q, siiGroups: options.siiGroups == "quintile" ? 5 : 10, transform: SIITransform(rawValue: options.transform)!,
+                draws: options.draws, seed: options.seed, confidence: options.confidence,
+                concentrationIndex: ConcentrationIndex.compute(values: rates, weights: supply.patients, order: supply.imdScore.map { -$0 }),
+                notes: supply.notes, inputs: inputs, attribution: MapOutput.attribution(for: inputs))
+            let csv = try CSVWriter(path: csvPath, header: ["practice_code", "practice_name", "patients", "fte", "fte_per_100k", "imd_score", "imd_decile"])
+            for i in supply.codes.indices {
+                try csv.writeRow([supply.codes[i], supply.names[i], String(supply.patients[i]), String(supply.fte[i]), String(supply.rate[i]),
+                                  String(supply.imdScore[i]), deciles[i].map(String.init) ?? ""])
+            }
+            try csv.commit()
+            written.append(csvPath)
+        } else {
+            let input = try options.makeInput(data: data, bar: bar)
+            let result = try AccessAnalysis.run(input)
+            let attribution = MapOutput.attribution(for: options.inputFiles)
+            let geojson = MapOutput.sibling(of: output, extension: "geojson")
+            report = try GapReport.make(
+                title: title ?? "Access to \(input.services.type) and deprivation", measure: result.method, unit: result.unit,
+                higherIsBetter: result.measure.catchment != nil || result.measure == .within, region: result.regionDescription,
+                grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
+                deciles: result.deciles, quintiles: result.quintiles, siiGroups: input.siiGroups, transform: input.transform,
+                draws: input.draws, seed: input.seed, confidence: input.confidence, concentrationIndex: result.concentrationIndex,
+                notes: result.notes, inputs: options.inputFiles, attribution: attribution)
+            let layer = result.layer()
+            try MapOutput.writeGeoJSON(layer, to: geojson, attribution: attribution)
+            try MapOutput.writeCSV(layer, to: csvPath)
+            written += [geojson, csvPath]
+        }
+        try MapOutput.writeJSON(report, to: jsonPath)
+        try MapOutput.writeText(report.markdown(), to: output)
+        print(report.verdict)
+        guard !quiet else { return }
+        printError("→ \(([output, jsonPath] + written).joined(separator: ", "))")
+        for n in report.notes { printError("note: \(n)") }
+    }
+}
