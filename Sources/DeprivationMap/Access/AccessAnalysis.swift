@@ -93,6 +93,8 @@ public struct AccessResult: Sendable {
     public var value: [Double?]
     public var population: [Double?]
     public var demand: [Double?]
+    /// `true` when demand is need-weighted (and so differs from population).
+    public var needWeighted: Bool
     public var records: [DeprivationRecord?]
     public var origins: [Coordinate]
     /// Identifier of the nearest service (nearest, knn).
@@ -317,7 +319,7 @@ public enum AccessAnalysis {
         let noService = selected.indices.filter { sReached[$0] == 0 }
         return AccessResult(measure: input.measure, valueField: valueField, unit: unit, method: method,
                             areas: areas.subset(selected), regionDescription: description,
-                            value: sValue, population: sPop, demand: pick(demand), records: sRecords, origins: pick(origins),
+                            value: sValue, population: sPop, demand: pick(demand), needWeighted: input.need != nil, records: sRecords, origins: pick(origins),
                             nearestService: pick(nearestService), kthCost: pick(kth), servicesReached: sReached,
                             services: services, supply: supply,
                             deciles: deciles, quintiles: quintiles,

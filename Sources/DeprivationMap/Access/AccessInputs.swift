@@ -105,7 +105,7 @@ public enum NeedWeighting: Sendable, Hashable {
 
     /// Need-weighted demand per area code from an age-band population table.
     /// - Throws: ``AccessError/need(path:reason:)`` when a named band matches no column.
-    static func ageBandDemand(path: String, weights: [String: Double]) throws -> (values: [String: Double], description: String) {
+    public static func ageBandDemand(path: String, weights: [String: Double]) throws -> (values: [String: Double], description: String) {
         let table = try CSVTable(path: path)
         let names = table.header.map(CSVTable.normalise)
         guard let code = names.firstIndex(where: { ($0.hasPrefix("lsoa") || $0.hasPrefix("area")) && ($0.hasSuffix("code") || $0.hasSuffix("cd")) })
@@ -117,16 +117,16 @@ public enum NeedWeighting: Sendable, Hashable {
         var weightOf = [Double](repeating: 1, count: names.count)
         for (key, w) in weights {
             var matched: [Int] = []
-            if let c = table.column([key]) { matched = [c] } else {
-                // Ranges over single-year columns: "65+", "0-15", "90+" (a "90+" column counts as 90).
-                let ages: [(Int, Int)] = bands.compactMap { c in Int(names[c].filter(\.isNumber)).map { (c, $0) } }
-                let k = key.replacingOccurrences(of: " ", with: "")
-                if k.hasSuffix("+"), let lo = Int(k.dropLast()) {
-                    matched = ages.filter { $0.1 >= lo }.map(\.0)
-                } else if let dash = k.firstIndex(of: "-"), let lo = Int(k[..<dash]), let hi = Int(k[k.index(after: dash)...]) {
-                    matched = ages.filter { $0.1 >= lo && $0.1 <= hi }.map(\.0)
-                }
+            // Ranges over single-year columns first ("65+", "0-15"; a "90+" column counts as 90),
+            // then a column name ("Aged 65 years and over").
+            let ages: [(Int, Int)] = bands.compactMap { c in Int(names[c].filter(\.isNumber)).map { (c, $0) } }
+            let k = key.replacingOccurrences(of: " ", with: "")
+            if k.hasSuffix("+"), let lo = Int(k.dropLast()) {
+                matched = ages.filter { $0.1 >= lo }.map(\.0)
+            } else if let dash = k.firstIndex(of: "-"), let lo = Int(k[..<dash]), let hi = Int(k[k.index(after: dash)...]) {
+                matched = ages.filter { $0.1 >= lo && $0.1 <= hi }.map(\.0)
             }
+            if matched.isEmpty, let c = table.column([key]) { matched = [c] }
             guard !matched.isEmpty else {
                 throw AccessError.need(path: path, reason: "the need weight '\(key)' matches no age column; the columns are \(table.header.joined(separator: ", "))")
             }

@@ -28,7 +28,7 @@ extension AccessResult {
     /// Field names of the per-area outputs, in order.
     public var fieldNames: [String] {
         var names = ["code", "name", "imd_rank", "imd_decile", "imd_quintile", "core20", "population"]
-        if demand != population { names.append("demand") }
+        if needWeighted { names.append("demand") }
         names += ["origin_e", "origin_n", valueField]
         switch measure {
         case .nearest: names += ["nearest_id", "nearest_name"]
@@ -46,7 +46,7 @@ extension AccessResult {
         let r = records[i]
         var values: [FieldValue] = [.string(areas.codes[i]), .string(areas.names[i]), int(r?.index.rank), int(r?.index.decile),
                                     int(r.map(\.quintile)), r.map { .boolean($0.isCore20) } ?? .null, real(population[i])]
-        if demand != population { values.append(real(demand[i])) }
+        if needWeighted { values.append(real(demand[i])) }
         values += [real(origins[i].x), real(origins[i].y), real(value[i])]
         switch measure {
         case .nearest, .knn:
