@@ -51,6 +51,7 @@ let package = Package(
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),
         .executableTarget(name: "MapRegionExample", dependencies: ["DeprivationMap"], path: "Examples/MapRegion"),
+        .executableTarget(name: "InverseCareLawExample", dependencies: ["DeprivationMap"], path: "Examples/InverseCareLaw"),
 
         // Tests mirror Sources/; TestSupport holds fixtures and approximate asserts.
         .target(name: "TestSupport", dependencies: ["DeprivationMap", "CShapelib"], path: "Tests/TestSupport"),
