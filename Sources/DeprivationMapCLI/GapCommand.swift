@@ -76,10 +76,7 @@ struct GapCommand: ParsableCommand {
         let report: GapReport
         var written: [String] = []
         if let practices {
-            let filters = practiceWhere.map { w -> (String, String) in
-                let eq = w.firstIndex(of: "=")!
-                return (String(w[..<eq]), String(w[w.index(after: eq)...]))
-            }
+            let filters = columnFilters(practiceWhere)
             let supply = try PracticeSupply.read(workforce: practices, fteColumn: practiceFte, patientsColumn: practicePatients,
                                                  filters: filters, imdPath: practiceImd, imdYear: practiceImdYear)
             let deciles = supply.deciles()

@@ -63,16 +63,7 @@ extension AccessResult {
     /// The areas with their values as a layer (geometry of the areas, in their CRS).
     public func layer() -> FeatureLayer {
         let rows = areas.codes.indices.map { attributes(at: $0) }
-        let schema = Schema(fieldNames.enumerated().map { k, name in
-            let type: FieldType
-            switch rows.lazy.map({ $0[k] }).first(where: { !$0.isNull }) {
-            case .integer?: type = .integer
-            case .real?: type = .real
-            case .boolean?: type = .boolean
-            default: type = .string
-            }
-            return FieldDefinition(name: name, type: type)
-        })
+        let schema = Schema(inferring: fieldNames, from: rows)
         let features = areas.codes.indices.map { Feature(geometry: areas.layer.features[$0].geometry, values: rows[$0]) }
         return FeatureLayer(name: "access_\(services.type)", crs: areas.crs, schema: schema, features: features)
     }

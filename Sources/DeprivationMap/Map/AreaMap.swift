@@ -244,15 +244,7 @@ public struct AreaMap: Sendable {
     /// The map as a feature layer: the areas' polygons with ``fieldNames``.
     public func layer() -> FeatureLayer {
         let rows = areas.codes.indices.map { attributes(at: $0) }
-        let types: [FieldType] = fieldNames.indices.map { k in
-            switch rows.lazy.map({ $0[k] }).first(where: { !$0.isNull }) {
-            case .integer?: return .integer
-            case .real?: return .real
-            case .boolean?: return .boolean
-            default: return .string
-            }
-        }
-        let schema = Schema(zip(fieldNames, types).map { FieldDefinition(name: $0, type: $1) })
+        let schema = Schema(inferring: fieldNames, from: rows)
         let features = areas.codes.indices.map { Feature(geometry: areas.layer.features[$0].geometry, values: rows[$0]) }
         return FeatureLayer(name: "deprivation_map", crs: areas.crs, schema: schema, features: features)
     }
@@ -261,4 +253,21 @@ public struct AreaMap: Sendable {
 /// A short list of codes for messages: the first five and a count of the rest.
 func list(_ codes: [String]) -> String {
     codes.prefix(5).joined(separator: ", ") + (codes.count > 5 ? " and \(codes.count - 5) more" : "")
+}
+
+extension Schema {
+    /// A schema for `names` whose field types are those of the first non-null value in each
+    /// column of `rows` (string when a column is all null).
+    public init(inferring names: [String], from rows: [[FieldValue]]) {
+        self.init(names.enumerated().map { k, name in
+            let type: FieldType
+            switch rows.lazy.map({ $0[k] }).first(where: { !$0.isNull }) {
+            case .integer?: type = .integer
+            case .real?: type = .real
+            case .boolean?: type = .boolean
+            default: type = .string
+            }
+            return FieldDefinition(name: name, type: type)
+        })
+    }
 }

@@ -147,11 +147,8 @@ struct AccessOptions: ParsableArguments {
             }
         }
         if let capacity, let capacityColumn {
-            let filters = capacityWhere.map { w -> (String, String) in
-                let eq = w.firstIndex(of: "=")!
-                return (String(w[..<eq]), String(w[w.index(after: eq)...]))
-            }
-            input.capacity = try ServiceCapacity.read(path: capacity, valueColumn: capacityColumn, idColumn: capacityId, filters: filters)
+            input.capacity = try ServiceCapacity.read(path: capacity, valueColumn: capacityColumn, idColumn: capacityId,
+                                                      filters: columnFilters(capacityWhere))
         }
         input.matrixPath = matrix
         input.measure = AccessMeasure(rawValue: method.lowercased())!
@@ -179,5 +176,13 @@ struct AccessOptions: ParsableArguments {
         input.seed = seed
         input.confidence = confidence
         return input
+    }
+}
+
+/// `COLUMN=VALUE` options (validated to contain "=") as (column, value) pairs.
+func columnFilters(_ options: [String]) -> [(String, String)] {
+    options.map { w in
+        let eq = w.firstIndex(of: "=")!
+        return (String(w[..<eq]), String(w[w.index(after: eq)...]))
     }
 }
