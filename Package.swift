@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "convert-benchmark", targets: ["ConvertBenchmark"]),
         .executable(name: "postcode-join-benchmark", targets: ["PostcodeJoinBenchmark"]),
         .executable(name: "access-benchmark", targets: ["AccessBenchmark"]),
+        .executable(name: "food-van-benchmark", targets: ["FoodVanBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,7 @@ let package = Package(
                           exclude: ["geopandas_join.py", "run"]),
         .executableTarget(name: "AccessBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Access",
                           exclude: ["pysal_access.py", "run"]),
+        .executableTarget(name: "FoodVanBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/FoodVan"),
 
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),

@@ -81,6 +81,10 @@ public enum PostcodeError: Error, Sendable, Equatable, CustomStringConvertible {
     case noPostcodeFiles(path: String)
     /// A row cannot be read.
     case badRow(path: String, line: Int, detail: String)
+    /// Text that is not shaped like a UK postcode.
+    case notAPostcode(String)
+    /// A postcode that Code-Point Open does not hold, with postcodes of the same sector.
+    case unknownPostcode(postcode: String, path: String, sameSector: [String])
 
     public var description: String {
         switch self {
@@ -88,6 +92,12 @@ public enum PostcodeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): no Code-Point Open postcode CSVs (Data/CSV/*.csv) in this zip. Is it the OS Code-Point Open download in CSV format?"
         case .badRow(let path, let line, let detail):
             return "\(path), line \(line): \(detail)"
+        case .notAPostcode(let text):
+            return "'\(text)' is not a UK postcode (e.g. SS2 6ER)."
+        case .unknownPostcode(let postcode, let path, let sameSector):
+            var text = "postcode \(postcode) is not in \(URL(fileURLWithPath: path).lastPathComponent) (mistyped, terminated, or without a position)"
+            if !sameSector.isEmpty { text += "; postcodes of the same sector include \(sameSector.joined(separator: ", "))" }
+            return text + "."
         }
     }
 }
@@ -116,6 +126,40 @@ public enum CodePointOpen {
         points.sources = [path]
         try table.forEachRow { row in try add(row, pc: pc, pq: pq, e: e, n: n, cy: cy, path: path, to: &points) }
         return points
+    }
+
+    /// The British National Grid point of one postcode. From the zip only the file of its
+    /// postcode area is inflated (`Data/CSV/ss.csv` for SS2 6ER).
+    /// - Throws: ``PostcodeError/notAPostcode(_:)``, ``PostcodeError/unknownPostcode(postcode:path:sameSector:)``
+    ///   (with up to five postcodes of the same sector), reader errors.
+    public static func locate(_ text: String, path: String) throws -> Coordinate {
+        guard let key = Postcode.normalise(text) else { throw PostcodeError.notAPostcode(text) }
+        let display = Postcode.display(key)
+        let sector = String(display.dropLast(2))
+        var found: Coordinate?
+        var sameSector: [String] = []
+        func consider(_ points: PostcodePoints) {
+            for (i, pc) in points.postcodes.enumerated() {
+                if Postcode.normalise(pc) == key { found = points.coordinates[i]; return }
+                if sameSector.count < 5, pc.hasPrefix(sector) { sameSector.append(pc) }
+            }
+        }
+        if path.lowercased().hasSuffix(".zip") {
+            let zip = try ZipArchive(path: path)
+            let area = String(key.prefix { $0.isLetter }).lowercased()
+            if let entry = zip.entries.first(where: { $0.name.lowercased() == "data/csv/\(area).csv" }) {
+                let table = try CSVTable(data: Data(try zip.contents(of: entry)), source: "\(path) (\(entry.name))", hasHeader: false, delimiter: UInt8(ascii: ","))
+                var points = PostcodePoints()
+                try table.forEachRow { row in try add(row, pc: 0, pq: 1, e: 2, n: 3, cy: 4, path: table.path, to: &points) }
+                consider(points)
+            } else if !zip.entries.contains(where: { $0.name.lowercased().hasPrefix("data/csv/") }) {
+                throw PostcodeError.noPostcodeFiles(path: path)
+            }
+        } else {
+            consider(try read(path: path))
+        }
+        guard let found else { throw PostcodeError.unknownPostcode(postcode: display, path: path, sameSector: sameSector) }
+        return found
     }
 
     private static func readZip(path: String, progress: (@Sendable (Int, Int) -> Void)?) throws -> PostcodePoints {

@@ -38,6 +38,10 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case needsPostcodes(path: String)
     case noLocation(path: String, header: [String])
     case noPoints(path: String)
+    /// A row filter names a column the file does not have.
+    case unknownFilterColumn(path: String, column: String, header: [String])
+    /// The row filters keep no row.
+    case filteredOut(path: String, filters: String)
 
     public var description: String {
         switch self {
@@ -47,6 +51,10 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): neither coordinate columns nor a postcode column found among \(header.joined(separator: ", ")). Name coordinates with --x/--y or add a postcode column."
         case .noPoints(let path):
             return "\(path): no service could be located; see the skipped rows reported."
+        case .unknownFilterColumn(let path, let column, let header):
+            return "\(path): no column '\(column)' to filter on; the columns are \(header.joined(separator: ", "))."
+        case .filteredOut(let path, let filters):
+            return "\(path): no row has \(filters); check the values (they are compared ignoring case)."
         }
     }
 }
@@ -60,28 +68,52 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
 /// - GeoJSON and shapefiles of points.
 ///
 /// Rows without a usable location are reported with their line numbers, never dropped silently.
+/// Rows can be kept by column values (``RowFilter``), e.g. Geolytix stores by `size_code`; the
+/// rows left out are counted in ``ServiceSet/filtered``.
 public enum ServiceReader {
+    /// Keep the rows whose `column` holds one of `values` (compared trimmed, ignoring case).
+    public struct RowFilter: Sendable, Hashable, CustomStringConvertible {
+        public var column: String
+        public var values: [String]
+        public init(column: String, values: [String]) {
+            self.column = column
+            self.values = values
+        }
+        public var description: String { "\(column) in {\(values.joined(separator: ", "))}" }
+        func keeps(_ text: String) -> Bool {
+            let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+            return values.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == t }
+        }
+    }
+
     /// Reads `path`.
     /// - Parameters:
     ///   - type: the service type; the file name when `nil`.
     ///   - postcodes: Code-Point Open points and their index, for files located by postcode.
     /// - Throws: ``ServiceError``, reader errors.
+    ///   - filters: keep only the rows matching every filter (not for the ODS layouts).
     public static func read(path: String, type: String? = nil, postcodes: (PostcodePoints, [String: Int])? = nil,
-                            options: VectorReadOptions = VectorReadOptions()) throws -> ServiceSet {
+                            options: VectorReadOptions = VectorReadOptions(), filters: [RowFilter] = []) throws -> ServiceSet {
         let kind = sanitise(type ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
         let format = try VectorFormat.detect(path: path)
         if format != .csv {
             let (layer, _) = try VectorReader.read(path: path, options: options)
-            return fromLayer(layer, type: kind, path: path, located: "geometry in the file")
+            let (kept, dropped) = try filter(layer, filters, path: path)
+            var set = fromLayer(kept, type: kind, path: path, located: "geometry in the file")
+            set.filtered = dropped
+            return set
         }
         if isODSLayout(path: path) {
+            if let f = filters.first { throw ServiceError.unknownFilterColumn(path: path, column: f.column, header: ["(no header: NHS ODS layout)"]) }
             return try readODS(try CSVTable(path: path, hasHeader: false), type: kind, postcodes: postcodes)
         }
         // A CSV with coordinates goes through the point reader; one with only postcodes is geocoded.
         do {
             let (layer, report) = try CSVPointReader.read(path: path, options: options.csv)
-            var set = fromLayer(layer, type: kind, path: path, located: "coordinates in the file")
+            let (kept, dropped) = try filter(layer, filters, path: path)
+            var set = fromLayer(kept, type: kind, path: path, located: "coordinates in the file")
             set.skipped = report.skippedLines.map { SkippedRow(path: path, line: $0.line, reason: $0.reason) }
+            set.filtered = dropped
             return set
         } catch CSVError.coordinateColumnsNotFound {
             let table = try CSVTable(path: path)
@@ -89,9 +121,39 @@ public enum ServiceReader {
                 throw ServiceError.noLocation(path: path, header: table.header)
             }
             let id = table.column(["code", "id", "odscode", "organisationcode", "practicecode"])
-            let name = table.column(["name", "organisationname", "practicename", "retailer", "storename"])
-            return try geocode(table, type: kind, postcodeColumn: pc, idColumn: id, nameColumn: name, postcodes: postcodes, keep: { _ in nil })
+            let name = table.column(["name", "organisationname", "practicename", "retailer", "storename", "sitename"])
+            let columns = try filters.map { f -> (Int, RowFilter) in
+                guard let c = table.column([f.column]) else { throw ServiceError.unknownFilterColumn(path: path, column: f.column, header: table.header) }
+                return (c, f)
+            }
+            let set = try geocode(table, type: kind, postcodeColumn: pc, idColumn: id, nameColumn: name, postcodes: postcodes) { row in
+                columns.first { !$0.1.keeps(row.trimmed($0.0)) }.map { "\($0.1.column) not in {\($0.1.values.joined(separator: ", "))}" }
+            }
+            return set
         }
+    }
+
+    /// The features of `layer` matching every filter, and the counts left out by reason.
+    static func filter(_ layer: FeatureLayer, _ filters: [RowFilter], path: String) throws -> (FeatureLayer, [String: Int]) {
+        guard !filters.isEmpty else { return (layer, [:]) }
+        let names = layer.schema.names.map(CSVTable.normalise)
+        let columns = try filters.map { f -> (Int, RowFilter) in
+            guard let c = names.firstIndex(of: CSVTable.normalise(f.column)) else {
+                throw ServiceError.unknownFilterColumn(path: path, column: f.column, header: layer.schema.names)
+            }
+            return (c, f)
+        }
+        var kept = layer
+        var dropped: [String: Int] = [:]
+        kept.features = layer.features.filter { feature in
+            for (c, f) in columns where !f.keeps(feature.values[c].text) {
+                dropped["\(f.column) not in {\(f.values.joined(separator: ", "))}", default: 0] += 1
+                return false
+            }
+            return true
+        }
+        if kept.features.isEmpty { throw ServiceError.filteredOut(path: path, filters: filters.map(\.description).joined(separator: " and ")) }
+        return (kept, dropped)
     }
 
     /// `true` when the first line looks like an NHS ODS file: an organisation code in the first

@@ -1,0 +1,256 @@
+import ArgumentParser
+import DeprivationMap
+import Foundation
+
+struct FoodVanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "food-van",
+        abstract: "Where a mobile food market should stop, and in what order: stops covering deprived areas far from a supermarket, and day routes from a depot.",
+        discussion: """
+            Target population: areas of the region (--district, --icb, --region) in the IMD \
+            --deciles (default 1,2: Core20) whose population-weighted centroid is farther than \
+            --food-threshold metres in a straight line (or minutes with --food-matrix) from the \
+            nearest food store (--food-stores, Geolytix Retail Points by default, --store-sizes \
+            Mid-size, Large and Very large). Stores outside the region count.
+
+            Candidate stops: the target areas' centroids, or --sites (CSV with coordinates or \
+            postcodes and a name column, GeoJSON or shapefile points); sites outside the region \
+            are reported and left out. An area is covered when its centroid is within \
+            --walk-radius metres of a stop.
+
+            Stops: with --stops P, the P stops covering the most target population (maximal \
+            covering: exact branch and bound up to --exact-limit candidates, otherwise greedy \
+            plus interchange with a Lagrangian upper bound, reported as a gap). Without --stops, \
+            the fewest stops covering every target area within reach (set covering). The set \
+            covering size is always reported.
+
+            Routes: from --depot (a postcode, or easting,northing in EPSG:27700), one route per \
+            visit day of at most --day-minutes, with --stop-minutes at each stop, driving at \
+            --speed km/h over straight lines × --detour (or times from --travel-matrix). Nearest \
+            neighbour and seeded random starts improved by 2-opt and Or-opt; the tour is cut \
+            into --days days (default: as few as fit) with the longest day as short as possible.
+
+            Outputs: OUT.geojson (target areas with covered/stop, one LineString per day, the \
+            stops with day, order, arrival, area, IMD decile, population covered and distance to \
+            the nearest store, and the depot; feature_type says which), OUT.csv (the printable \
+            schedule), OUT-areas.csv (every area in the deciles: targeted or not, and why) and \
+            OUT-summary.json. Nothing is written when no plan can be made.
+            """
+    )
+
+    @OptionGroup var area: AreaOptions
+
+    @Option(help: ArgumentHelp("Food stores (default: the data folder's Geolytix Retail Points).", valueName: "file"))
+    var foodStores: String?
+
+    @Option(help: ArgumentHelp("Store sizes to count, values of the size_code column, comma-separated, or \"all\" (default for Geolytix: Mid-size,Large,Very large).", valueName: "list"))
+    var storeSizes: String?
+
+    @Option(help: ArgumentHelp("Low food provision: nearest store farther than this, metres (minutes with --food-matrix).", valueName: "metres"))
+    var foodThreshold: Double = 1_000
+
+    @Option(help: ArgumentHelp("Travel-time matrix from areas to stores (wide or long, minutes) instead of straight lines.", valueName: "file"))
+    var foodMatrix: String?
+
+    @Option(help: ArgumentHelp("IMD deciles of the target population, comma-separated.", valueName: "list"))
+    var deciles: String = "1,2"
+
+    @Option(help: ArgumentHelp("Candidate sites instead of the target areas' centroids: CSV (coordinates or postcode, and a name), GeoJSON or shapefile.", valueName: "file"))
+    var sites: String?
+
+    @Option(help: ArgumentHelp("Where the van starts and ends each day: a postcode (SS2 6ER) or easting,northing in EPSG:27700.", valueName: "postcode|e,n"))
+    var depot: String
+
+    @Flag(help: "Accept a depot outside the region.")
+    var allowDepotOutside = false
+
+    @Option(help: "Code-Point Open (zip or CSV extract) for the depot and sites given by postcode (default: the data folder's).")
+    var postcodes: String?
+
+    @Option(help: ArgumentHelp("Number of stops (default: the fewest that cover every target area within reach).", valueName: "p"))
+    var stops: Int?
+
+    @Option(help: ArgumentHelp("Walking radius of a stop.", valueName: "metres"))
+    var walkRadius: Double = 800
+
+    @Option(help: "Solve the stop choice exactly when there are at most this many candidates.")
+    var exactLimit: Int = 60
+
+    @Option(help: ArgumentHelp("Visit days in the cycle to spread the stops over (default: as few as the day allows).", valueName: "n"))
+    var days: Int?
+
+    @Option(help: ArgumentHelp("Length of a working day, depot to depot.", valueName: "minutes"))
+    var dayMinutes: Double = 420
+
+    @Option(help: ArgumentHelp("Time spent at each stop.", valueName: "minutes"))
+    var stopMinutes: Double = 60
+
+    @Option(help: ArgumentHelp("Average driving speed.", valueName: "km/h"))
+    var speed: Double = 25
+
+    @Option(help: ArgumentHelp("Road distance ÷ straight-line distance.", valueName: "factor"))
+    var detour: Double = 1.3
+
+    @Option(help: ArgumentHelp("Driving times between stops (CSV: from, to, minutes; stop ids and 'depot') instead of --speed and --detour.", valueName: "file"))
+    var travelMatrix: String?
+
+    @Option(help: ArgumentHelp("Time the van leaves the depot.", valueName: "hh:mm"))
+    var start: String = "09:00"
+
+    @Option(help: "Seed of the random route starts (same seed, same plan).")
+    var seed: UInt64 = 1
+
+    @Option(name: [.short, .long], help: "Output GeoJSON file; OUT.csv, OUT-areas.csv and OUT-summary.json are written beside it.")
+    var output: String
+
+    @OptionGroup var data: DataOptions
+
+    @Flag(name: [.short, .long], help: "No notes on standard error; the plan summary is still printed.")
+    var quiet = false
+
+    func validate() throws {
+        guard ["geojson", "json"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
+            throw ValidationError("-o must end in .geojson (the CSV files and summary are written beside it).")
+        }
+        guard walkRadius > 0 else { throw ValidationError("--walk-radius must be a positive number of metres; got \(walkRadius).") }
+        if let stops, stops < 1 { throw ValidationError("--stops must be at least 1.") }
+        if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
+        guard dayMinutes > 0 else { throw ValidationError("--day-minutes must be positive.") }
+        guard stopMinutes >= 0 else { throw ValidationError("--stop-minutes must not be negative.") }
+        guard speed > 0 else { throw ValidationError("--speed must be positive (km/h).") }
+        guard detour >= 1 else { throw ValidationError("--detour must be at least 1 (road distance ÷ straight-line distance).") }
+        guard foodThreshold >= 0 else { throw ValidationError("--food-threshold must not be negative.") }
+        _ = try parsedDeciles()
+        _ = try startMinutes()
+    }
+
+    func parsedDeciles() throws -> Set<Int> {
+        let values = deciles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var result = Set<Int>()
+        for v in values {
+            if let range = v.split(separator: "-").map({ Int($0) }) as [Int?]?, range.count == 2, let a = range[0], let b = range[1], a <= b {
+                result.formUnion(a...b)
+            } else if let d = Int(v) {
+                result.insert(d)
+            } else {
+                throw ValidationError("--deciles takes IMD deciles such as 1,2 or 1-3; got '\(deciles)'.")
+            }
+        }
+        guard !result.isEmpty, result.allSatisfy({ (1...10).contains($0) }) else {
+            throw ValidationError("--deciles must lie between 1 (most deprived) and 10; got '\(deciles)'.")
+        }
+        return result
+    }
+
+    func startMinutes() throws -> Double {
+        let parts = start.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else {
+            throw ValidationError("--start takes a time of day such as 09:30; got '\(start)'.")
+        }
+        return Double(h * 60 + m)
+    }
+
+    /// The depot in EPSG:27700 from a postcode or "E,N".
+    func depotPoint() throws -> (Coordinate, String) {
+        let parts = depot.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.count == 2, let e = Double(parts[0]), let n = Double(parts[1]) {
+            if abs(e) <= 180 && abs(n) <= 90 {
+                throw ValidationError("--depot \(depot) looks like longitude,latitude; give a British National Grid easting,northing in metres (e.g. 588000,186000) or a postcode.")
+            }
+            guard (0...700_000).contains(e), (0...1_300_000).contains(n) else {
+                throw ValidationError("--depot \(depot) is not a British National Grid easting,northing (easting 0–700000, northing 0–1300000).")
+            }
+            return (Coordinate(x: e, y: n), "E \(Int(e)) N \(Int(n))")
+        }
+        guard let zip = data.codePoint(postcodes) else {
+            throw ValidationError("--depot \(depot) is a postcode, which needs Code-Point Open: pass --postcodes FILE or set DEPRIVATION_MAP_DATA.")
+        }
+        let point = try CodePointOpen.locate(depot, path: zip)
+        return (point, Postcode.normalise(depot).map(Postcode.display) ?? depot)
+    }
+
+    func storeFilters(path: String) throws -> ([ServiceReader.RowFilter], String?) {
+        if let storeSizes, storeSizes.lowercased() == "all" { return ([], nil) }
+        let header = (try? CSVTable(path: path))?.header.map(CSVTable.normalise) ?? []
+        let hasSize = header.contains("sizecode")
+        if let storeSizes {
+            let values = storeSizes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return ([ServiceReader.RowFilter(column: "size_code", values: values)], nil)
+        }
+        guard hasSize else { return ([], "\(URL(fileURLWithPath: path).lastPathComponent) has no size_code column: every store counts.") }
+        return ([ServiceReader.RowFilter(column: "size_code", values: ["Mid-size", "Large", "Very large"])], nil)
+    }
+
+    func run() throws {
+        InterruptHandling.install()
+        let started = Date()
+        let bar = ProgressBar(quiet: quiet)
+        var notes: [String] = []
+        let loaded = try area.load(data: data)
+        let (depotCoordinate, depotLabel) = try depotPoint()
+        guard let storePath = foodStores ?? data.file("services/retail/geolytix_retail_points_v24_202206.csv") else {
+            throw ValidationError("give the food stores with --food-stores FILE (e.g. Geolytix Retail Points), or set DEPRIVATION_MAP_DATA.")
+        }
+        let (filters, filterNote) = try storeFilters(path: storePath)
+        if let filterNote { notes.append(filterNote) }
+        let stores = try ServiceReader.read(path: storePath, type: "food_store", filters: filters)
+        var files = loaded.files + [storePath]
+        var siteSet: ServiceSet?
+        if let sites {
+            do {
+                siteSet = try ServiceReader.read(path: sites, type: "site")
+            } catch ServiceError.needsPostcodes {
+                guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: sites) }
+                siteSet = try ServiceReader.read(path: sites, type: "site", postcodes: try loadPostcodes(zip, bar: bar))
+                files.append(zip)
+            }
+            files.append(sites)
+        }
+        if Postcode.normalise(depot) != nil, let zip = data.codePoint(postcodes) { files.append(zip) }
+
+        var input = FoodVanInput(areas: loaded.areas, imd: loaded.imd, stores: stores, depot: depotCoordinate, depotLabel: depotLabel)
+        input.population = loaded.population
+        input.centroids = loaded.centroids
+        input.centroidSource = loaded.centroidSource
+        input.geography = loaded.geography
+        input.selection = loaded.selection
+        input.storeMatrixPath = foodMatrix
+        input.deciles = try parsedDeciles()
+        input.foodThreshold = foodThreshold
+        input.sites = siteSet
+        input.allowDepotOutside = allowDepotOutside
+        input.stops = stops
+        input.walkRadius = walkRadius
+        input.exactLimit = exactLimit
+        input.days = days
+        input.dayMinutes = dayMinutes
+        input.stopMinutes = stopMinutes
+        input.travel = travelMatrix.map { .matrix(path: $0) } ?? .straightLine(speedKmh: speed, detour: detour)
+        input.startMinutes = try startMinutes()
+        input.seed = seed
+        let plan = try FoodVanPlanner.plan(input)
+
+        // Everything is computed; now the outputs, each written to a temporary file and renamed.
+        let attribution = MapOutput.attribution(for: files)
+        let schedulePath = MapOutput.sibling(of: output, extension: "csv")
+        let areasPath = MapOutput.sibling(of: output, suffix: "-areas", extension: "csv")
+        let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
+        let layer = try plan.mapLayer()
+        try writeTable(plan.scheduleRows(), to: schedulePath)
+        try writeTable(plan.areaRows(), to: areasPath)
+        try MapOutput.writeJSON(plan.summary(attribution: attribution), to: summaryPath)
+        try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+        print(plan.report())
+        guard !quiet else { return }
+        printError("planned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(schedulePath), \(areasPath), \(summaryPath)")
+        for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }
+        for n in notes + plan.notes { printError("note: \(n)") }
+        if let attribution { printError("attribution: \(attribution)") }
+    }
+
+    private func writeTable(_ table: (header: [String], rows: [[String]]), to path: String) throws {
+        let csv = try CSVWriter(path: path, header: table.header)
+        for row in table.rows { try csv.writeRow(row) }
+        try csv.commit()
+    }
+}

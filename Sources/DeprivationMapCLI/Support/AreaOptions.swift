@@ -1,0 +1,98 @@
+import ArgumentParser
+import DeprivationMap
+import Foundation
+
+/// Areas, IMD, population, centroids and the region, with defaults from the data folder
+/// (LSOA 2021 boundaries, IMD 2025, Census 2021 population), for commands that plan for a region.
+struct AreaOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Polygon layer of areas (default: the data folder's boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp).", valueName: "file"))
+    var areas: String?
+
+    @Option(help: "Field holding the area code (default: the first text field named …CD or …code).")
+    var codeField: String?
+
+    @Option(help: ArgumentHelp("English IMD file(s) (repeatable; default: the data folder's imd/imd2025_england_lsoa21.csv).", valueName: "file"))
+    var imd: [String] = []
+
+    @Option(help: ArgumentHelp("Population per area (CSV with a code and a total column); default: the IMD denominators, or Census 2021 from the data folder for LSOA 2021.", valueName: "file"))
+    var population: String?
+
+    @Option(help: "Population column of --population (default: a total-population column).")
+    var populationColumn: String?
+
+    @Option(help: ArgumentHelp("Population-weighted centroids (CSV: code and easting/northing or lon/lat); default: the data folder's for the areas' vintage.", valueName: "file"))
+    var centroids: String?
+
+    @Flag(help: "Use the centroid of each polygon (computed in EPSG:27700) instead of population-weighted centroids.")
+    var polygonCentroids = false
+
+    @Option(help: ArgumentHelp("Keep areas in this district (name or code; repeatable).", valueName: "name"))
+    var district: [String] = []
+
+    @Option(help: ArgumentHelp("Keep areas in this ICB (E54… or NHS code, e.g. QH8).", valueName: "code"))
+    var icb: String?
+
+    @Option(help: ArgumentHelp("Keep areas inside the polygons of this file.", valueName: "file"))
+    var region: String?
+
+    /// What was read, and the files it came from.
+    struct Loaded {
+        var areas: Areas
+        var imd: DeprivationTable
+        var population: AreaValues?
+        var centroids: [String: Coordinate]?
+        var centroidSource: String?
+        var geography: AreaGeography?
+        var selection: RegionSelection
+        var files: [String]
+        var defaults: [String]
+    }
+
+    /// Reads the areas, IMD, population and centroids, taking what is not given from the data folder.
+    func load(data: DataOptions) throws -> Loaded {
+        var defaults: [String] = []
+        func fromData(_ relative: String, _ option: String) throws -> String {
+            guard let path = data.file(relative) else {
+                throw ValidationError("give \(option), or point --data (or DEPRIVATION_MAP_DATA) at a data folder holding \(relative).")
+            }
+            defaults.append("\(option) \(relative)")
+            return path
+        }
+        let areaPath = try areas ?? fromData("boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp", "--areas")
+        let imdPaths = imd.isEmpty ? [try fromData("imd/imd2025_england_lsoa21.csv", "--imd")] : imd
+        let areaSet = try Areas.load(path: areaPath, codeField: codeField)
+        let table = try DeprivationTable.read(paths: imdPaths)
+        guard table.kind == .englishIMD else {
+            throw ValidationError("\(imdPaths.joined(separator: ", ")): this is the Welsh WIMD; give the English IMD with --imd.")
+        }
+        var populationPath = population
+        let hasDenominators = table.hasPopulation
+        if populationPath == nil && !hasDenominators && areaSet.vintage == .lsoa2021 {
+            populationPath = try fromData("population/census2021_usual_residents_lsoa21_age6.csv", "--population")
+        }
+        var loaded = Loaded(areas: areaSet, imd: table, population: nil, centroids: nil, centroidSource: nil, geography: nil,
+                            selection: RegionSelection(districts: district, icb: icb, polygonPath: region),
+                            files: [areaPath] + imdPaths, defaults: defaults)
+        if let populationPath {
+            loaded.population = try AreaValues.read(path: populationPath, column: populationColumn)
+            loaded.files.append(populationPath)
+        }
+        if !polygonCentroids {
+            let file = centroids ?? (areaSet.vintage == .lsoa2011 ? data.file("centroids/LSOA_Dec2011_PWC_WGS.csv")
+                                                                  : areaSet.vintage == .lsoa2021 ? data.file("centroids/lsoa21_ew_centres_drkane.csv") : nil)
+            if let file {
+                loaded.centroids = try readCentroids(path: file, crs: .britishNationalGrid)
+                loaded.centroidSource = URL(fileURLWithPath: file).lastPathComponent
+            }
+        }
+        if !district.isEmpty || icb != nil {
+            let files = data.geographyFiles(for: areaSet.vintage)
+            guard !files.isEmpty else {
+                throw ValidationError("--district and --icb need the ONS lookups of the data folder (lookups/…): pass --data DIR or set DEPRIVATION_MAP_DATA.")
+            }
+            loaded.geography = try AreaGeography.read(paths: files)
+        }
+        loaded.defaults = defaults
+        return loaded
+    }
+}
