@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),
         .executableTarget(name: "MapRegionExample", dependencies: ["DeprivationMap"], path: "Examples/MapRegion"),
         .executableTarget(name: "InverseCareLawExample", dependencies: ["DeprivationMap"], path: "Examples/InverseCareLaw"),
+        .executableTarget(name: "FoodVanExample", dependencies: ["DeprivationMap"], path: "Examples/FoodVan"),
 
         // Tests mirror Sources/; TestSupport holds fixtures and approximate asserts.
         .target(name: "TestSupport", dependencies: ["DeprivationMap", "CShapelib"], path: "Tests/TestSupport"),

@@ -192,7 +192,10 @@ extension FoodVanPlan {
         if reachablePopulation < targetPopulation { cover += " (\(pct(coveredPopulation, reachablePopulation)) of the \(people(reachablePopulation)) within reach of any candidate)" }
         lines.append(cover)
         lines.append("  method: \(covering.method)")
-        if covering.optimal {
+        if input.stopsRequested == nil {
+            lines.append(setCover.optimal ? "  optimal: no fewer stops reach every target area within reach"
+                                          : "  at least \(setCover.lowerBound) stops are needed to reach every target area within reach")
+        } else if covering.optimal {
             lines.append("  optimal: no \(stops.count) stops cover more")
         } else {
             lines.append("  upper bound \(people(covering.upperBound)) people: within \(String(format: "%.2f", 100 * covering.gap))% of the best possible")

@@ -4,10 +4,17 @@ import Foundation
 /// to a temporary file renamed into place.
 public enum MapOutput {
     /// Licence notices for the given input files, deduplicated, joined in one paragraph.
+    /// Sentences shared by several notices ("Contains OS data …") appear once.
     public static func attribution(for inputs: [String]) -> String? {
         var seen = Set<String>()
-        let notices = inputs.compactMap { DataAttribution.forFile($0)?.notice }.filter { seen.insert($0).inserted }
-        return notices.isEmpty ? nil : notices.joined(separator: " ")
+        var sentences: [String] = []
+        for notice in inputs.compactMap({ DataAttribution.forFile($0)?.notice }) {
+            for part in notice.components(separatedBy: ". ") {
+                let sentence = part.hasSuffix(".") ? part : part + "."
+                if seen.insert(sentence).inserted { sentences.append(sentence) }
+            }
+        }
+        return sentences.isEmpty ? nil : sentences.joined(separator: " ")
     }
 
     /// Writes `layer` as RFC 7946 GeoJSON (reprojecting to EPSG:4326 on all cores when needed).

@@ -19,6 +19,12 @@ public struct DataAttribution: Sendable, Hashable {
         licence: "Open Government Licence v3.0",
         notice: "Source: Office for National Statistics licensed under the Open Government Licence v3.0. Contains OS data © Crown copyright and database right."
     )
+    /// ONS statistics (Census 2021, mid-year estimates, population-weighted centroids).
+    public static let onsStatistics = DataAttribution(
+        publisher: "Office for National Statistics",
+        licence: "Open Government Licence v3.0",
+        notice: "Source: Office for National Statistics licensed under the Open Government Licence v3.0."
+    )
     /// OS Code-Point Open postcodes: OS OpenData.
     public static let codePointOpen = DataAttribution(
         publisher: "Ordnance Survey",
@@ -48,6 +54,7 @@ public struct DataAttribution: Sendable, Hashable {
     static let catalogue: [(prefix: String, attribution: DataAttribution)] = [
         ("lsoa11_", .onsBoundaries), ("lsoa21_", .onsBoundaries), ("wards_", .onsBoundaries),
         ("lad24_", .onsBoundaries), ("ltla_", .onsBoundaries), ("icb_", .onsBoundaries),
+        ("census2021", .onsStatistics), ("mye20", .onsStatistics), ("lsoa_dec2011_pwc", .onsStatistics),
         ("codepo", .codePointOpen), ("codepoint_open", .codePointOpen),
         ("geolytix", .geolytix),
         ("epraccur", .nhs), ("edispensary", .nhs), ("gp_practices", .nhs), ("pharmacies_", .nhs),
