@@ -134,6 +134,43 @@ struct FoodVanCLITests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("short.geojson")))
     }
 
+    @Test("Low food provision from an area-to-store time matrix equal to straight-line kilometres picks the same targets")
+    func foodMatrix() throws {
+        let stores = try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv")
+        let first = try CLI.run(["food-van"] + (try region()) + ["--food-stores", stores, "--depot", "SS2 6ER", "--stops", "4", "-o", scratch.path("line.geojson")],
+                                environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let straight = try rows(scratch.path("line-areas.csv"))
+        // Minutes = straight-line kilometres from each area's centroid to every MSE store.
+        let table = try CSVTable(path: stores)
+        var ids: [String] = [], lonLat: [Coordinate] = [], sizes: [String] = []
+        try table.forEachRow { row in
+            ids.append(row.string(0)); lonLat.append(Coordinate(x: row.double(2)!, y: row.double(3)!)); sizes.append(row.string(5))
+        }
+        let points = try transformPoints(lonLat, from: .wgs84, to: .britishNationalGrid)
+        let centroids = try readCentroids(path: try TestData.path("centroids/lsoa21_ew_centres_drkane.csv"), crs: .britishNationalGrid)
+        var text = "origin,destination,minutes\n"
+        for a in straight {
+            let c = centroids[a["code"]!]!
+            for (k, p) in points.enumerated() where sizes[k] != "Small convenience" {
+                text += "\(a["code"]!),\(ids[k]),\(((p.x - c.x) * (p.x - c.x) + (p.y - c.y) * (p.y - c.y)).squareRoot() / 1000)\n"
+            }
+        }
+        try text.write(toFile: scratch.path("store-times.csv"), atomically: true, encoding: .utf8)
+        let second = try CLI.run(["food-van"] + (try region()) + ["--food-stores", stores, "--food-matrix", scratch.path("store-times.csv"), "--food-threshold", "1",
+                                                                 "--depot", "SS2 6ER", "--stops", "4", "-o", scratch.path("matrix.geojson")], environment: env)
+        #expect(second.status == 0, "\(second.stderr)")
+        let timed = try rows(scratch.path("matrix-areas.csv"))
+        #expect(timed.count == straight.count)
+        for (a, b) in zip(straight, timed) {
+            #expect(a["code"] == b["code"])
+            #expect(a["target"] == b["target"], "\(a["code"]!)")
+            // Kilometres are written to 3 decimals, minutes to 1.
+            #expect(abs(Double(a["nearest_store_km"]!)! - Double(b["nearest_store_minutes"]!)!) <= 0.0505)
+        }
+        #expect(second.stdout.contains("farther than 1 minute (store-times.csv)"))
+    }
+
     /// Runs a plan expected to fail and checks the message and that nothing was written.
     func refused(_ extra: [String], name: String, says: [String]) throws {
         let out = scratch.path("\(name).geojson")

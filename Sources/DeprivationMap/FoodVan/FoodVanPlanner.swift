@@ -463,7 +463,7 @@ public enum FoodVanPlanner {
             considered[targetRows[c]].stopDistance = assignedDistance[c]
         }
 
-        let thresholdText = unit == "m" ? "\(String(format: "%g", input.foodThreshold)) m in a straight line from the population-weighted centroid" : "\(String(format: "%g", input.foodThreshold)) minutes (\(URL(fileURLWithPath: input.storeMatrixPath!).lastPathComponent))"
+        let thresholdText = unit == "m" ? "\(String(format: "%g", input.foodThreshold)) m in a straight line from the population-weighted centroid" : "\(String(format: "%g", input.foodThreshold)) minute\(input.foodThreshold == 1 ? "" : "s") (\(URL(fileURLWithPath: input.storeMatrixPath!).lastPathComponent))"
         let filtered = stores.filtered.map { "\(grouped($0.value)) \($0.key)" }.sorted()
         let provision = "low food provision: nearest of \(grouped(stores.points.count)) food stores (\(URL(fileURLWithPath: stores.path).lastPathComponent)\(filtered.isEmpty ? "" : "; left out: " + filtered.joined(separator: ", "))) farther than \(thresholdText)"
         let coverageRule = "an area is covered when its population-weighted centroid is within \(Int(input.walkRadius)) m (straight line) of a stop; candidates: \(candidateSource)"
