@@ -42,9 +42,7 @@ do {
     let attribution = MapOutput.attribution(for: [input.areas.path, storesPath, "codepo_gb_2025-04.zip"] + input.imd.paths)
     try MapOutput.writeGeoJSON(try plan.mapLayer(), to: outDir + "/food-van.geojson", attribution: attribution)
     for (name, table) in [("food-van.csv", plan.scheduleRows()), ("food-van-areas.csv", plan.areaRows())] {
-        let csv = try CSVWriter(path: outDir + "/" + name, header: table.header)
-        for row in table.rows { try csv.writeRow(row) }
-        try csv.commit()
+        try MapOutput.writeTable(header: table.header, rows: table.rows, to: outDir + "/" + name)
     }
     print("\nWrote \(outDir)/food-van.geojson (areas, routes, stops), food-van.csv (the schedule) and food-van-areas.csv.")
 } catch {

@@ -236,8 +236,9 @@ struct FoodVanCommand: ParsableCommand {
         let areasPath = MapOutput.sibling(of: output, suffix: "-areas", extension: "csv")
         let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
         let layer = try plan.mapLayer()
-        try writeTable(plan.scheduleRows(), to: schedulePath)
-        try writeTable(plan.areaRows(), to: areasPath)
+        let schedule = plan.scheduleRows(), areaTable = plan.areaRows()
+        try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
+        try MapOutput.writeTable(header: areaTable.header, rows: areaTable.rows, to: areasPath)
         try MapOutput.writeJSON(plan.summary(attribution: attribution), to: summaryPath)
         try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
         print(plan.report())
@@ -246,11 +247,5 @@ struct FoodVanCommand: ParsableCommand {
         for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }
         for n in notes + plan.notes { printError("note: \(n)") }
         if let attribution { printError("attribution: \(attribution)") }
-    }
-
-    private func writeTable(_ table: (header: [String], rows: [[String]]), to path: String) throws {
-        let csv = try CSVWriter(path: path, header: table.header)
-        for row in table.rows { try csv.writeRow(row) }
-        try csv.commit()
     }
 }

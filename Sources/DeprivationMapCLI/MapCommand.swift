@@ -141,8 +141,7 @@ struct MapCommand: ParsableCommand {
         }
         if let wards {
             input.wards = try Areas.load(path: wards)
-            let centroidFile = centroids ?? (areaSet.vintage == .lsoa2011 ? data.file("centroids/LSOA_Dec2011_PWC_WGS.csv")
-                                                                         : data.file("centroids/lsoa21_ew_centres_drkane.csv"))
+            let centroidFile = centroids ?? data.centroidFile(for: areaSet.vintage)
             if let centroidFile { input.centroids = try readCentroids(path: centroidFile, crs: areaSet.crs) }
         }
         input.nearestWithin = nearest

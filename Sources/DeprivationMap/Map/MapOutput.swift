@@ -38,6 +38,14 @@ public enum MapOutput {
         try csv.commit()
     }
 
+    /// Writes a table of text cells as CSV.
+    /// - Throws: ``OutputError``.
+    public static func writeTable(header: [String], rows: [[String]], to path: String) throws {
+        let csv = try CSVWriter(path: path, header: header)
+        for row in rows { try csv.writeRow(row) }
+        try csv.commit()
+    }
+
     /// The CSV path beside a GeoJSON path: `out/map.geojson` → `out/map.csv`; `suffix` is added
     /// before the extension (`out/map-wards.csv`).
     public static func sibling(of path: String, suffix: String = "", extension ext: String) -> String {

@@ -139,8 +139,7 @@ struct AccessOptions: ParsableArguments {
         var input = AccessInput(areas: areaSet, imd: table, services: set)
         if let population { input.population = try AreaValues.read(path: population, column: populationColumn) }
         if !polygonCentroids {
-            let file = centroids ?? (areaSet.vintage == .lsoa2011 ? data.file("centroids/LSOA_Dec2011_PWC_WGS.csv")
-                                                                  : areaSet.vintage == .lsoa2021 ? data.file("centroids/lsoa21_ew_centres_drkane.csv") : nil)
+            let file = centroids ?? data.centroidFile(for: areaSet.vintage)
             if let file {
                 input.centroids = try readCentroids(path: file, crs: .britishNationalGrid)
                 input.centroidSource = URL(fileURLWithPath: file).lastPathComponent

@@ -78,8 +78,7 @@ struct AreaOptions: ParsableArguments {
             loaded.files.append(populationPath)
         }
         if !polygonCentroids {
-            let file = centroids ?? (areaSet.vintage == .lsoa2011 ? data.file("centroids/LSOA_Dec2011_PWC_WGS.csv")
-                                                                  : areaSet.vintage == .lsoa2021 ? data.file("centroids/lsoa21_ew_centres_drkane.csv") : nil)
+            let file = centroids ?? data.centroidFile(for: areaSet.vintage)
             if let file {
                 loaded.centroids = try readCentroids(path: file, crs: .britishNationalGrid)
                 loaded.centroidSource = URL(fileURLWithPath: file).lastPathComponent

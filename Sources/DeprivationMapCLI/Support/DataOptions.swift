@@ -31,6 +31,15 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// The population-weighted centroids of the data folder for areas of `vintage`, when present.
+    func centroidFile(for vintage: LSOAVintage?) -> String? {
+        switch vintage {
+        case .lsoa2011?: return file("centroids/LSOA_Dec2011_PWC_WGS.csv")
+        case .lsoa2021?: return file("centroids/lsoa21_ew_centres_drkane.csv")
+        case nil: return nil
+        }
+    }
+
     /// Code-Point Open: `given`, or the copy in the data folder.
     func codePoint(_ given: String?) -> String? {
         given ?? file("postcodes/codepo_gb_2025-04.zip")
