@@ -54,6 +54,8 @@ public struct AccessInput: Sendable {
     public var draws = 100_000
     public var seed: UInt64 = 1
     public var confidence = 0.95
+    /// Progress of the catchment search (called from worker threads).
+    public var progress: ProgressCallback?
 
     public init(areas: Areas, imd: DeprivationTable, services: ServiceSet) {
         self.areas = areas
@@ -268,7 +270,7 @@ public enum AccessAnalysis {
             if !without.isEmpty { notes.append("\(without.count) areas have no cost to any service and no value: \(list(without))") }
         case .within:
             let r = try needRadius()
-            let pairs = try neighbours(tree: tree, matrix: matrix, origins: origins, radius: r, serviceCount: services.points.count)
+            let pairs = try neighbours(tree: tree, matrix: matrix, origins: origins, radius: r, serviceCount: services.points.count, progress: input.progress)
             pairCount = pairs.pairCount
             for a in 0..<n { let c = pairs.range(of: a).count; reached[a] = c; value[a] = Double(c) }
             valueField = "count_within"
@@ -276,7 +278,7 @@ public enum AccessAnalysis {
             method = "number of \(services.type) within \(DistanceDecay.format(r)) \(matrix == nil ? "m" : "minutes") (\(place))"
         case .twoStep, .enhanced, .threeStep:
             let r = try needRadius()
-            let pairs = try neighbours(tree: tree, matrix: matrix, origins: origins, radius: r, serviceCount: services.points.count)
+            let pairs = try neighbours(tree: tree, matrix: matrix, origins: origins, radius: r, serviceCount: services.points.count, progress: input.progress)
             pairCount = pairs.pairCount
             let decay = input.decay ?? (input.measure == .twoStep ? .binary : .luoQi(catchment: r))
             let result = FloatingCatchment.compute(neighbours: pairs, demand: demand.map { $0 ?? 0 }, supply: supply,
@@ -331,8 +333,8 @@ public enum AccessAnalysis {
 
     /// Pairs within the radius: from the point tree, or the matrix limited to the radius.
     private static func neighbours(tree: PointTree?, matrix: TravelTimeMatrix?, origins: [Coordinate], radius: Double,
-                                   serviceCount: Int) throws -> SparseNeighbours {
-        if let tree { return SparseNeighbours.within(radius: radius, origins: origins, tree: tree, serviceCount: serviceCount) }
+                                   serviceCount: Int, progress: ProgressCallback?) throws -> SparseNeighbours {
+        if let tree { return SparseNeighbours.within(radius: radius, origins: origins, tree: tree, serviceCount: serviceCount, progress: progress) }
         return matrix!.neighbours.limited(to: radius)
     }
 

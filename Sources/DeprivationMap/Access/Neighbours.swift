@@ -30,20 +30,27 @@ public struct SparseNeighbours: Sendable {
 
     /// Pairs within `radius` (straight-line distance, ≤ radius) from each origin to the
     /// services of `tree`, computed on all cores. Origins with a non-finite coordinate get no pairs.
+    /// `progress` is called from worker threads with the origins done ("catchments").
     public static func within(radius: Double, origins: [Coordinate], tree: PointTree, serviceCount: Int,
-                              threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> SparseNeighbours {
+                              threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                              progress: ProgressCallback? = nil) -> SparseNeighbours {
         struct Part: Sendable { var counts: [Int]; var services: [Int32]; var costs: [Double] }
+        let done = Counter()
         let parts: [Part] = (try? parallelChunks(count: origins.count, threads: threads) { range in
             var part = Part(counts: [], services: [], costs: [])
             part.counts.reserveCapacity(range.count)
             var row: [(Int32, Double)] = []
             for i in range {
+                if let progress, (i - range.lowerBound) % 1024 == 1023 {
+                    progress(ProgressEvent(stage: "catchments", done: done.adding(1024), total: origins.count))
+                }
                 row.removeAll(keepingCapacity: true)
                 tree.forEach(within: radius, of: origins[i]) { row.append((Int32($0), $1)) }
                 row.sort { $0.0 < $1.0 }
                 part.counts.append(row.count)
                 for (s, d) in row { part.services.append(s); part.costs.append(d) }
             }
+            if let progress { progress(ProgressEvent(stage: "catchments", done: done.adding(range.count % 1024), total: origins.count)) }
             return [part]
         }) ?? []
         var offsets = [0]

@@ -27,6 +27,7 @@ public enum RegionError: Error, Sendable, Equatable, CustomStringConvertible {
     case needsGeography(what: String)
     case empty(description: String)
     case polygonCRS(polygon: String, areas: String)
+    case unknownRegion(name: String, suggestions: [String])
 
     public var description: String {
         switch self {
@@ -38,6 +39,8 @@ public enum RegionError: Error, Sendable, Equatable, CustomStringConvertible {
             return "selecting by \(what) needs the ONS LSOA lookups (lookups/ under the data folder): pass --data DIR or set DEPRIVATION_MAP_DATA."
         case .empty(let description):
             return "the selection \(description) contains no areas. Check the names and codes against the boundaries' vintage."
+        case .unknownRegion(let name, let suggestions):
+            return "unknown region '\(name)': it is neither an ICB nor a district name or code, nor a polygon file." + (suggestions.isEmpty ? " Give an ICB name (\"Mid and South Essex\"), an ICB code (QH8, E54000026) or a district (Southend-on-Sea)." : " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?")
         case .polygonCRS(let polygon, let areas):
             return "the region polygons are in \(polygon) and the areas in \(areas); reproject one of them (deprivation-map convert --to-crs)."
         }
@@ -112,6 +115,55 @@ extension Areas {
         let description = parts.isEmpty ? "all areas" : parts.joined(separator: " and ")
         if indices.isEmpty { throw RegionError.empty(description: description) }
         return (indices, description)
+    }
+}
+
+extension RegionSelection {
+    /// A region given by name: an ICB ("Mid and South Essex", "NHS Mid and South Essex Integrated
+    /// Care Board", QH8, E54000026) or a district (name or code), matched without regard to case,
+    /// the "NHS" prefix, the "Integrated Care Board"/"ICB" suffix and "&" for "and".
+    /// - Throws: ``RegionError/unknownRegion(name:suggestions:)`` with close ICB and district names.
+    public static func named(_ name: String, geography: AreaGeography) throws -> RegionSelection {
+        let key = normaliseRegionName(name)
+        var icbs: [String: String] = [:], districts: [String: String] = [:]
+        var shortICBNames: Set<String> = [], districtNames: Set<String> = []
+        for e in geography.entries.values {
+            if !e.icbCode.isEmpty {
+                icbs[normaliseRegionName(e.icbName)] = e.icbCode
+                icbs[e.icbCode.lowercased()] = e.icbCode
+                if !e.icbNHSCode.isEmpty { icbs[e.icbNHSCode.lowercased()] = e.icbCode }
+                shortICBNames.insert(shortICBName(e.icbName))
+            }
+            if !e.districtCode.isEmpty {
+                districts[normaliseRegionName(e.districtName)] = e.districtCode
+                districts[e.districtCode.lowercased()] = e.districtCode
+                districtNames.insert(e.districtName)
+            }
+        }
+        if let icb = icbs[key] { return RegionSelection(icb: icb) }
+        if let district = districts[key] { return RegionSelection(districts: [district]) }
+        let candidates = Array(shortICBNames) + Array(districtNames)
+        var suggestions = closeNames(name, in: candidates)
+        if suggestions.isEmpty {
+            // Words in common ("Essex" → "Mid and South Essex").
+            let words = Set(key.split(separator: " ").filter { $0.count > 3 })
+            suggestions = candidates.filter { c in !words.isDisjoint(with: normaliseRegionName(c).split(separator: " ")) }.sorted().prefix(3).map { $0 }
+        }
+        throw RegionError.unknownRegion(name: name, suggestions: suggestions)
+    }
+
+    /// "NHS Mid and South Essex Integrated Care Board" → "Mid and South Essex".
+    public static func shortICBName(_ name: String) -> String {
+        var n = name.trimmingCharacters(in: .whitespaces)
+        if n.lowercased().hasPrefix("nhs ") { n = String(n.dropFirst(4)) }
+        for suffix in [" integrated care board", " icb"] where n.lowercased().hasSuffix(suffix) { n = String(n.dropLast(suffix.count)) }
+        return n
+    }
+
+    static func normaliseRegionName(_ name: String) -> String {
+        let short = shortICBName(name).lowercased().replacingOccurrences(of: "&", with: " and ")
+        let cleaned = short.map { $0.isLetter || $0.isNumber ? $0 : " " }
+        return String(cleaned).split(separator: " ").joined(separator: " ")
     }
 }
 

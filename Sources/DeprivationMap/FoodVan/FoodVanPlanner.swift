@@ -83,6 +83,8 @@ public struct FoodVanInput: Sendable {
     /// Departure from the depot, minutes after midnight.
     public var startMinutes = 9.0 * 60
     public var seed: UInt64 = 1
+    /// Progress of the route search.
+    public var progress: ProgressCallback?
 
     public init(areas: Areas, imd: DeprivationTable, stores: ServiceSet, depot: Coordinate, depotLabel: String) {
         self.areas = areas
@@ -413,7 +415,7 @@ public enum FoodVanPlanner {
             days = chosen.count
         }
         let routes = try RoutePlanner.plan(minutes: minutes, labels: labels, serviceMinutes: input.stopMinutes,
-                                           dayMinutes: input.dayMinutes, days: days, seed: input.seed)
+                                           dayMinutes: input.dayMinutes, days: days, seed: input.seed, progress: input.progress)
 
         // Assign each covered target area to its nearest chosen stop.
         var assignedTo = [Int?](repeating: nil, count: instance.clientCount)

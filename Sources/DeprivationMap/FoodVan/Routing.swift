@@ -59,10 +59,11 @@ public enum RoutePlanner {
     ///   - dayMinutes: the working day, depot to depot.
     ///   - days: visit days to spread the stops over; `nil` for as few as fit.
     ///   - restarts: random starts besides nearest neighbour.
+    ///   - progress: called after each start is improved ("route search", starts done of `restarts` + 1).
     /// - Returns: routes whose `stops` are 0-based stop indices (point index − 1).
     /// - Throws: ``RouteError``.
     public static func plan(minutes: [[Double]], labels: [String], serviceMinutes: Double, dayMinutes: Double,
-                            days: Int?, seed: UInt64 = 1, restarts: Int = 16) throws -> [DayRoute] {
+                            days: Int?, seed: UInt64 = 1, restarts: Int = 16, progress: ProgressCallback? = nil) throws -> [DayRoute] {
         let n = minutes.count - 1
         guard n >= 1 else { return [] }
         guard dayMinutes > 0, serviceMinutes >= 0 else { throw RouteError.badParameter("--day-minutes must be positive and --stop-minutes not negative.") }
@@ -74,7 +75,7 @@ public enum RoutePlanner {
             if alone > dayMinutes { throw RouteError.stopBeyondBudget(stop: labels[s - 1], minutes: alone, budget: dayMinutes, serviceMinutes: serviceMinutes) }
         }
         if let days, days < 1 { throw RouteError.badParameter("--days must be at least 1.") }
-        let tour = bestTour(Array(1...n), minutes: minutes, seed: seed, restarts: restarts)
+        let tour = bestTour(Array(1...n), minutes: minutes, seed: seed, restarts: restarts, progress: progress)
         let minimum = splitCount(tour, minutes: minutes, service: serviceMinutes, budget: dayMinutes)
         let k = min(days ?? minimum, n)
         if k < minimum { throw RouteError.needsMoreDays(days: days ?? k, minimum: minimum, budget: dayMinutes) }
@@ -110,18 +111,20 @@ public enum RoutePlanner {
     }
 
     /// The best of nearest neighbour and `restarts` seeded random orders, each improved.
-    static func bestTour(_ stops: [Int], minutes: [[Double]], seed: UInt64, restarts: Int) -> [Int] {
+    static func bestTour(_ stops: [Int], minutes: [[Double]], seed: UInt64, restarts: Int, progress: ProgressCallback? = nil) -> [Int] {
         var best = improve(nearestNeighbour(stops, minutes: minutes), minutes: minutes)
         var bestCost = tourMinutes(best, minutes: minutes)
         guard stops.count > 3 else { return best }
         var rng = Xoshiro256(seed: seed)
-        for _ in 0..<restarts {
+        for start in 0..<restarts {
+            progress?(ProgressEvent(stage: "route search", done: start + 1, total: restarts + 1))
             var order = stops
             order.shuffle(using: &rng)
             let t = improve(order, minutes: minutes)
             let c = tourMinutes(t, minutes: minutes)
             if c < bestCost - 1e-9 { best = t; bestCost = c }
         }
+        progress?(ProgressEvent(stage: "route search", done: restarts + 1, total: restarts + 1))
         return best
     }
 

@@ -37,6 +37,8 @@ public struct AreaMapInput: Sendable {
     public var nearestWithin: Double?
     /// Transform services in another CRS to the areas' CRS instead of refusing them.
     public var reproject = false
+    /// Progress of the point-in-polygon joins ("joining TYPE", points done).
+    public var progress: ProgressCallback?
 
     public init(areas: Areas) { self.areas = areas }
 }
@@ -147,8 +149,13 @@ public struct AreaMap: Sendable {
                 }
                 set = try set.reprojected(to: areas.crs)
             }
+            var joinProgress: (@Sendable (Int, Int) -> Void)?
+            if let callback = input.progress {
+                let stage = "joining \(set.type)"
+                joinProgress = { done, total in callback(ProgressEvent(stage: stage, done: done, total: total)) }
+            }
             let result = try PointJoin.join(points: set.points, polygons: areas.geometries, labels: areas.codes,
-                                            options: PointJoinOptions(nearestWithin: input.nearestWithin))
+                                            options: PointJoinOptions(nearestWithin: input.nearestWithin), progress: joinProgress)
             var counts = [Int](repeating: 0, count: areas.codes.count)
             for a in result.area where a >= 0 { counts[Int(a)] += 1 }
             if !repairedNoted {

@@ -32,7 +32,7 @@ struct AreaOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Keep areas in this ICB (E54… or NHS code, e.g. QH8).", valueName: "code"))
     var icb: String?
 
-    @Option(help: ArgumentHelp("Keep areas inside the polygons of this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Keep areas of this region: an ICB name (\"Mid and South Essex\") or a district name, or the areas inside the polygons of a file.", valueName: "name|file"))
     var region: String?
 
     /// What was read, and the files it came from.
@@ -49,18 +49,24 @@ struct AreaOptions: ParsableArguments {
     }
 
     /// Reads the areas, IMD, population and centroids, taking what is not given from the data folder.
-    func load(data: DataOptions) throws -> Loaded {
+    func load(data: DataOptions, progress: ProgressCallback? = nil) throws -> Loaded {
         var defaults: [String] = []
-        func fromData(_ relative: String, _ option: String) throws -> String {
-            guard let path = data.file(relative) else {
-                throw ValidationError("give \(option), or point --data (or DEPRIVATION_MAP_DATA) at a data folder holding \(relative).")
+        func fromData(_ relative: String, _ option: String, alternative: String? = nil) throws -> String {
+            if let path = data.file(relative) {
+                defaults.append("\(option) \(relative)")
+                return path
             }
-            defaults.append("\(option) \(relative)")
-            return path
+            if let alternative, let path = data.file(alternative) {
+                defaults.append("\(option) \(alternative)")
+                return path
+            }
+            throw data.missing(relative, option: option)
         }
         let areaPath = try areas ?? fromData("boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp", "--areas")
-        let imdPaths = imd.isEmpty ? [try fromData("imd/imd2025_england_lsoa21.csv", "--imd")] : imd
-        let areaSet = try Areas.load(path: areaPath, codeField: codeField)
+        let imdPaths = imd.isEmpty ? [try fromData("imd/imd2025_england_lsoa21.csv", "--imd", alternative: DataCatalogue.iod2025File7.path)] : imd
+        let areaSet = try Areas.load(path: areaPath, codeField: codeField, progress: progress.map { callback in
+            { done, total in callback(ProgressEvent(stage: "reading areas", done: done, total: total)) }
+        })
         let table = try DeprivationTable.read(paths: imdPaths)
         guard table.kind == .englishIMD else {
             throw ValidationError("\(imdPaths.joined(separator: ", ")): this is the Welsh WIMD; give the English IMD with --imd.")
@@ -71,7 +77,7 @@ struct AreaOptions: ParsableArguments {
             populationPath = try fromData("population/census2021_usual_residents_lsoa21_age6.csv", "--population")
         }
         var loaded = Loaded(areas: areaSet, imd: table, population: nil, centroids: nil, centroidSource: nil, geography: nil,
-                            selection: RegionSelection(districts: district, icb: icb, polygonPath: region),
+                            selection: RegionSelection(districts: district, icb: icb, polygonPath: nil),
                             files: [areaPath] + imdPaths, defaults: defaults)
         if let populationPath {
             loaded.population = try AreaValues.read(path: populationPath, column: populationColumn)
@@ -84,12 +90,23 @@ struct AreaOptions: ParsableArguments {
                 loaded.centroidSource = URL(fileURLWithPath: file).lastPathComponent
             }
         }
-        if !district.isEmpty || icb != nil {
+        let regionIsFile = region.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        if !district.isEmpty || icb != nil || (region != nil && !regionIsFile) {
             let files = data.geographyFiles(for: areaSet.vintage)
             guard !files.isEmpty else {
-                throw ValidationError("--district and --icb need the ONS lookups of the data folder (lookups/…): pass --data DIR or set DEPRIVATION_MAP_DATA.")
+                throw ValidationError("--district, --icb and --region NAME need the ONS lookups of the data folder (lookups/…): pass --data DIR or set DEPRIVATION_MAP_DATA.")
             }
             loaded.geography = try AreaGeography.read(paths: files)
+            loaded.files += files
+        }
+        if let region {
+            if regionIsFile {
+                loaded.selection.polygonPath = region
+            } else {
+                let named = try RegionSelection.named(region, geography: loaded.geography!)
+                loaded.selection.icb = loaded.selection.icb ?? named.icb
+                loaded.selection.districts += named.districts
+            }
         }
         loaded.defaults = defaults
         return loaded

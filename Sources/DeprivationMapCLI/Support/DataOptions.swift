@@ -22,6 +22,15 @@ struct DataOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
+    /// The error for a default file missing from the data folder: which file, and how to get it.
+    func missing(_ relative: String, option: String) -> ValidationError {
+        let how = DataCatalogue.file(relative)?.howToGet ?? "copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
+        guard let root else {
+            return ValidationError("give \(option), or point --data (or DEPRIVATION_MAP_DATA) at the open-data folder (it should hold \(relative)); `deprivation-map data fetch --data DIR` fills a new one.")
+        }
+        return ValidationError("the data folder \(root) has no \(relative) (needed for \(option)). To get it, \(how); or give \(option) FILE. `deprivation-map data status` lists what is missing.")
+    }
+
     /// The ONS lookups for areas of `vintage` (district, ICB, ward), those present.
     func geographyFiles(for vintage: LSOAVintage?) -> [String] {
         switch vintage {

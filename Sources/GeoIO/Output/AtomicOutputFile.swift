@@ -36,14 +36,26 @@ public final class TemporaryFileRegistry: @unchecked Sendable {
     func add(_ path: String) { lock.withLock { _ = paths.insert(path) } }
     func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
 
-    /// Deletes every registered temporary file; returns how many were removed.
+    /// Registers a temporary file or folder of the caller's (removed by ``removeAll()``).
+    public func register(_ path: String) { add(path) }
+    /// Forgets `path` (it was committed or removed).
+    public func unregister(_ path: String) { remove(path) }
+
+    /// Deletes every registered temporary file or folder; returns how many were removed.
     @discardableResult
     public func removeAll() -> Int {
         let all = lock.withLock { () -> Set<String> in
             defer { paths.removeAll() }
             return paths
         }
-        for p in all { unlink(p) }
+        for p in all {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: p, isDirectory: &isDirectory), isDirectory.boolValue {
+                try? FileManager.default.removeItem(atPath: p) // a temporary folder (e.g. a report being written)
+            } else {
+                unlink(p)
+            }
+        }
         return all.count
     }
 }

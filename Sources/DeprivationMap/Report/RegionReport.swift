@@ -1,0 +1,373 @@
+import Foundation
+import GeoProjection
+
+/// Settings of the food-van part of a region report (see ``FoodVanInput``).
+public struct ReportFoodVanSettings: Sendable, Hashable {
+    /// Depot in EPSG:27700 and its label; `nil` for the default: the population-weighted centroid
+    /// of the region's area nearest the population-weighted centre of its Core20 areas.
+    public var depot: Coordinate?
+    public var depotLabel: String?
+    public var deciles: Set<Int> = [1, 2]
+    public var foodThreshold = 1_000.0
+    public var walkRadius = 800.0
+    public var stops: Int?
+    public var days: Int?
+    public var dayMinutes = 420.0
+    public var stopMinutes = 60.0
+    public var speedKmh = 25.0
+    public var detour = 1.3
+    public var seed: UInt64 = 1
+    public init() {}
+}
+
+/// Everything a region report is built from.
+public struct RegionReportInput: Sendable {
+    public var title: String?
+    /// Areas (LSOA polygons, any CRS), national or wider than the region: access near the edge
+    /// sees the people and services beyond it.
+    public var areas: Areas
+    public var imd: DeprivationTable
+    public var population: AreaValues?
+    public var centroids: [String: Coordinate]?
+    public var centroidSource: String?
+    public var geography: AreaGeography?
+    public var selection: RegionSelection
+    public var gp: ServiceSet
+    /// GP FTE per practice, for the inverse-care-law measure (GP FTE per 100,000 by 2SFCA).
+    public var gpCapacity: ServiceCapacity?
+    public var pharmacy: ServiceSet
+    /// Food stores (supermarkets): access and the food-van targets.
+    public var foodStores: ServiceSet
+    /// Catchment of the GP 2SFCA, metres.
+    public var catchmentRadius = 10_000.0
+    public var foodVan = ReportFoodVanSettings()
+    public var draws = 100_000
+    public var seed: UInt64 = 1
+    /// Input files, for the sources list and the attribution.
+    public var inputFiles: [String] = []
+    public var progress: ProgressCallback?
+
+    public init(areas: Areas, imd: DeprivationTable, selection: RegionSelection, gp: ServiceSet, pharmacy: ServiceSet, foodStores: ServiceSet) {
+        self.areas = areas
+        self.imd = imd
+        self.selection = selection
+        self.gp = gp
+        self.pharmacy = pharmacy
+        self.foodStores = foodStores
+    }
+}
+
+/// A table behind numbers on the report page: the CSV file and its rows as written.
+public struct ReportTable: Sendable, Hashable {
+    public var file: String
+    public var header: [String]
+    public var rows: [[String]]
+
+    /// The cell of the row whose first column is `key`, in `column`.
+    public func cell(_ key: String, _ column: String) -> String? {
+        guard let c = header.firstIndex(of: column), let row = rows.first(where: { $0.first == key }) else { return nil }
+        return row[c]
+    }
+}
+
+/// The region report: deprivation, access to GPs, pharmacies and supermarkets by IMD decile, the
+/// inverse-care-law gap for GP supply, and a food-van plan, with the tables behind every number.
+///
+/// ```swift
+/// let report = try RegionReport.build(input)
+/// try ReportWriter.write(report, to: "out/mse-report")   // index.html, GeoJSON layers, CSV tables
+/// ```
+public struct RegionReport: Sendable {
+    public var title: String
+    public var regionDescription: String
+    public var map: AreaMap
+    /// Nearest GP practice, pharmacy and food store (km) for every area, in that order.
+    public var access: [AccessResult]
+    /// GP FTE (or practices) per 100,000 people within the catchment (2SFCA).
+    public var gpSupply: AccessResult
+    public var gap: GapReport
+    /// Catchment radius of ``gpSupply``, metres.
+    public var catchmentRadius: Double
+    public var foodVan: FoodVanPlan?
+    /// Why there is no food-van plan.
+    public var foodVanSkipped: String?
+    public var depotNote: String?
+    public var attribution: String?
+    public var inputFiles: [String]
+    public var notes: [String]
+    public var generated: Date
+    /// The areas' polygons in EPSG:27700, for the map on the page (same order as `map.areas`).
+    public var areaShapes: [Geometry?]
+
+    /// The service types of ``access``, in order.
+    public static let accessTypes = ["gp", "pharmacy", "supermarket"]
+    public static let accessLabels = ["GP practice", "pharmacy", "supermarket"]
+
+    /// Runs the joins, the access measures, the gap and the food-van plan.
+    /// - Throws: ``RegionError`` (unknown or empty region), ``AreaMapError``, ``AccessError``,
+    ///   ``SIIError`` (fewer than 5 deciles with people), ``GEOSError``, ``ProjectionError``.
+    public static func build(_ input: RegionReportInput) throws -> RegionReport {
+        let started = Date()
+        func stage(_ name: String, _ step: Int) { input.progress?(ProgressEvent(stage: name, done: step, total: 6)) }
+        var notes: [String] = []
+
+        // 1. The region's areas, IMD, population and services counted per area.
+        stage("joining areas, IMD and services", 0)
+        var mapInput = AreaMapInput(areas: input.areas)
+        mapInput.imd = input.imd
+        mapInput.population = input.population
+        mapInput.geography = input.geography
+        mapInput.selection = input.selection
+        mapInput.reproject = true
+        mapInput.progress = input.progress
+        var gp = input.gp, pharmacy = input.pharmacy, stores = input.foodStores
+        gp.type = "gp"; pharmacy.type = "pharmacy"; stores.type = "supermarket"
+        mapInput.services = [gp, pharmacy, stores]
+        let map = try AreaMap.build(mapInput)
+        notes += map.notes
+
+        // 2. Access: nearest GP, pharmacy and food store, then GP supply by 2SFCA.
+        var access: [AccessResult] = []
+        for (i, set) in [gp, pharmacy, stores].enumerated() {
+            stage("access to \(accessLabels[i])s", 1 + i)
+            var a = AccessInput(areas: input.areas, imd: input.imd, services: set)
+            a.population = input.population
+            a.centroids = input.centroids
+            a.centroidSource = input.centroidSource
+            a.geography = input.geography
+            a.selection = input.selection
+            a.measure = .nearest
+            a.draws = input.draws
+            a.seed = input.seed
+            a.progress = input.progress
+            access.append(try AccessAnalysis.run(a))
+        }
+        stage("GP catchments (2SFCA)", 4)
+        var s = AccessInput(areas: input.areas, imd: input.imd, services: gp)
+        s.population = input.population
+        s.centroids = input.centroids
+        s.centroidSource = input.centroidSource
+        s.geography = input.geography
+        s.selection = input.selection
+        s.capacity = input.gpCapacity
+        s.measure = .twoStep
+        s.radius = input.catchmentRadius
+        s.draws = input.draws
+        s.seed = input.seed
+        s.progress = input.progress
+        let supply = try AccessAnalysis.run(s)
+        let attribution = MapOutput.attribution(for: input.inputFiles)
+        let gap = try GapReport.make(
+            title: "GP supply and deprivation", measure: supply.method, unit: supply.unit, higherIsBetter: true,
+            region: supply.regionDescription, grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
+            deciles: supply.deciles, quintiles: supply.quintiles, siiGroups: 10, transform: .none, draws: input.draws,
+            seed: input.seed, confidence: 0.95, concentrationIndex: supply.concentrationIndex, notes: supply.notes,
+            inputs: input.inputFiles, attribution: attribution)
+
+        // 3. The food-van plan.
+        stage("food-van plan", 5)
+        var foodVan: FoodVanPlan?
+        var skipped: String?
+        var depotNote: String?
+        let centroids = try originPoints(map: map, centroids: input.centroids)
+        let depot: (Coordinate, String)
+        if let d = input.foodVan.depot {
+            depot = (d, input.foodVan.depotLabel ?? "E \(Int(d.x)) N \(Int(d.y))")
+        } else {
+            depot = defaultDepot(map: map, centroids: centroids, deciles: input.foodVan.deciles)
+            depotNote = "The depot was not given, so the van starts at \(depot.1), the area nearest the population-weighted centre of the target deciles; give --depot POSTCODE to set it."
+        }
+        var v = FoodVanInput(areas: input.areas, imd: input.imd, stores: stores, depot: depot.0, depotLabel: depot.1)
+        v.population = input.population
+        v.centroids = input.centroids
+        v.centroidSource = input.centroidSource
+        v.geography = input.geography
+        v.selection = input.selection
+        v.deciles = input.foodVan.deciles
+        v.foodThreshold = input.foodVan.foodThreshold
+        v.walkRadius = input.foodVan.walkRadius
+        v.stops = input.foodVan.stops
+        v.days = input.foodVan.days
+        v.dayMinutes = input.foodVan.dayMinutes
+        v.stopMinutes = input.foodVan.stopMinutes
+        v.travel = .straightLine(speedKmh: input.foodVan.speedKmh, detour: input.foodVan.detour)
+        v.seed = input.foodVan.seed
+        v.allowDepotOutside = input.foodVan.depot == nil
+        v.progress = input.progress
+        do {
+            foodVan = try FoodVanPlanner.plan(v)
+        } catch let error as FoodVanError {
+            skipped = error.description
+        } catch let error as RouteError {
+            skipped = error.description
+        }
+        stage("done", 6)
+
+        let engine = try ProjectionContext()
+        let toGrid = try engine.transformer(from: map.areas.crs, to: .britishNationalGrid)
+        let shapes = try map.areas.geometries.map { try $0.map { try toGrid.transform($0) } }
+        _ = started
+        return RegionReport(
+            title: input.title ?? "Deprivation and access to services: \(regionName(map: map, selection: input.selection, geography: input.geography))", regionDescription: map.regionDescription,
+            map: map, access: access, gpSupply: supply, gap: gap, catchmentRadius: input.catchmentRadius, foodVan: foodVan, foodVanSkipped: skipped, depotNote: depotNote,
+            attribution: attribution, inputFiles: input.inputFiles, notes: notes, generated: Date(), areaShapes: shapes)
+    }
+
+    /// A short name for titles: the ICB's name, the districts', or the selection's description.
+    static func regionName(map: AreaMap, selection: RegionSelection, geography: AreaGeography?) -> String {
+        if let icb = selection.icb?.uppercased(), selection.districts.isEmpty,
+           let e = geography?.entries.values.first(where: { $0.icbCode == icb || $0.icbNHSCode == icb }), !e.icbName.isEmpty {
+            return RegionSelection.shortICBName(e.icbName) + " ICB"
+        }
+        if !selection.districts.isEmpty, let geography {
+            let names = selection.districts.map { d in
+                geography.entries.values.first { $0.districtCode.lowercased() == d.lowercased() || $0.districtName.lowercased() == d.lowercased() }?.districtName ?? d
+            }
+            return names.joined(separator: ", ")
+        }
+        return map.regionDescription
+    }
+
+    /// Population-weighted centroids of the region's areas in EPSG:27700 (polygon centroids where missing).
+    static func originPoints(map: AreaMap, centroids: [String: Coordinate]?) throws -> [Coordinate] {
+        var notes: [String] = []
+        return try AccessAnalysis.originPoints(map.areas, centroids: centroids, notes: &notes, source: nil)
+    }
+
+    /// The centroid of the area nearest the population-weighted centre of the areas in `deciles`
+    /// (all areas when none is in them).
+    static func defaultDepot(map: AreaMap, centroids: [Coordinate], deciles: Set<Int>) -> (Coordinate, String) {
+        var chosen = map.areas.codes.indices.filter { i in map.imdJoin?.records[i]?.index.decile.map(deciles.contains) ?? false }
+        if chosen.isEmpty { chosen = Array(map.areas.codes.indices) }
+        var sx = 0.0, sy = 0.0, sw = 0.0
+        for i in chosen where centroids[i].x.isFinite {
+            let w = max(map.population[i] ?? 1, 1)
+            sx += centroids[i].x * w; sy += centroids[i].y * w; sw += w
+        }
+        let centre = Coordinate(x: sx / sw, y: sy / sw)
+        let best = chosen.filter { centroids[$0].x.isFinite }.min { a, b in
+            hypot(centroids[a].x - centre.x, centroids[a].y - centre.y) < hypot(centroids[b].x - centre.x, centroids[b].y - centre.y)
+        } ?? chosen[0]
+        return (centroids[best], "\(map.areas.names[best]) (\(map.areas.codes[best]))")
+    }
+
+    // MARK: - Tables
+
+    private static func fixed(_ v: Double?, _ decimals: Int) -> String {
+        guard let v, v.isFinite else { return "" }
+        return String(format: "%.\(decimals)f", v)
+    }
+
+    /// Areas, population and services for Core20 (deciles 1–2), the rest, and all.
+    public func core20Table() -> ReportTable {
+        var header = ["group", "areas", "population", "population_pct"]
+        for t in map.serviceTypes { header += [t, "\(t)_per_10k"] }
+        let all = map.areas.codes.indices
+        let core = all.filter { map.imdJoin?.records[$0]?.isCore20 ?? false }
+        let coreSet = Set(core)
+        let rest = all.filter { !coreSet.contains($0) }
+        let total = all.reduce(0.0) { $0 + (map.population[$1] ?? 0) }
+        func row(_ label: String, _ idx: [Int]) -> [String] {
+            let pop = idx.reduce(0.0) { $0 + (map.population[$1] ?? 0) }
+            var r = [label, String(idx.count), Self.fixed(pop, 0), total > 0 ? Self.fixed(100 * pop / total, 2) : ""]
+            for s in map.serviceTypes.indices {
+                let n = idx.reduce(0) { $0 + map.serviceCounts[s][$1] }
+                r += [String(n), pop > 0 ? Self.fixed(Double(n) / pop * 10_000, 4) : ""]
+            }
+            return r
+        }
+        return ReportTable(file: "core20.csv", header: header, rows: [row("core20", core), row("other", rest), row("all", Array(all))])
+    }
+
+    /// Population-weighted mean distance to the nearest GP practice, pharmacy and supermarket and
+    /// GP supply per 100,000, by IMD decile and for the whole region.
+    public func accessByDecileTable() -> ReportTable {
+        let header = ["decile", "areas", "population"] + Self.accessTypes.map { "\($0)_nearest_km" } + ["gp_fte_per_100k"]
+        var rows: [[String]] = []
+        let measures = access + [gpSupply]
+        for d in 1...10 {
+            guard let first = access[0].deciles.first(where: { $0.group == d }) else { continue }
+            var r = [String(d), String(first.areas), Self.fixed(first.population, 0)]
+            for m in measures { r.append(Self.fixed(m.deciles.first { $0.group == d }?.mean, 4)) }
+            rows.append(r)
+        }
+        let first = access[0]
+        let pop = first.deciles.reduce(0.0) { $0 + $1.population }
+        var r = ["all", String(first.deciles.reduce(0) { $0 + $1.areas }), Self.fixed(pop, 0)]
+        for m in measures {
+            let p = m.deciles.reduce(0.0) { $0 + $1.population }
+            r.append(Self.fixed(p > 0 ? m.deciles.reduce(0.0) { $0 + $1.mean * $1.population } / p : nil, 4))
+        }
+        rows.append(r)
+        return ReportTable(file: "access-by-decile.csv", header: header, rows: rows)
+    }
+
+    /// The SII input and fit: per decile the mean GP supply, its standard error, population,
+    /// relative rank and fitted value.
+    public func inverseCareLawTable() -> ReportTable {
+        let sii = gap.sii
+        var rows: [[String]] = []
+        for (k, g) in sii.groups.enumerated() {
+            let x = sii.ranks[k]
+            rows.append([String(g.group), Self.fixed(g.population, 0), Self.fixed(g.value, 4), Self.fixed(g.standardError, 4),
+                         Self.fixed(x, 6), Self.fixed(sii.intercept + sii.slope * x, 4)])
+        }
+        return ReportTable(file: "inverse-care-law.csv", header: ["decile", "population", "gp_fte_per_100k", "standard_error", "relative_rank", "fitted"], rows: rows)
+    }
+
+    /// SII, RII, concentration index and the fitted ends, with confidence limits.
+    public func statisticsTable() -> ReportTable {
+        let s = gap.sii
+        var rows = [["sii", Self.fixed(s.sii, 4), Self.fixed(s.siiLower, 4), Self.fixed(s.siiUpper, 4)]]
+        if let rii = s.rii { rows.append(["rii", Self.fixed(rii, 4), Self.fixed(s.riiLower, 4), Self.fixed(s.riiUpper, 4)]) }
+        rows.append(["fitted_most_deprived", Self.fixed(s.fittedMostDeprived, 4), "", ""])
+        rows.append(["fitted_least_deprived", Self.fixed(s.fittedLeastDeprived, 4), "", ""])
+        if let ci = gap.concentrationIndex { rows.append(["concentration_index", Self.fixed(ci, 4), "", ""]) }
+        if let q = gap.quintileContrast {
+            rows.append(["quintile_gap", Self.fixed(q.difference, 4), Self.fixed(q.differenceLower, 4), Self.fixed(q.differenceUpper, 4)])
+        }
+        return ReportTable(file: "inverse-care-law-statistics.csv", header: ["statistic", "value", "lower", "upper"], rows: rows)
+    }
+
+    /// Food-van plan in numbers (empty when there is no plan).
+    public func foodVanSummaryTable() -> ReportTable {
+        var rows: [[String]] = []
+        if let p = foodVan {
+            rows = [["deciles_areas", String(p.decileAreas)], ["deciles_population", Self.fixed(p.decilePopulation, 0)],
+                    ["target_areas", String(p.targetAreas)], ["target_population", Self.fixed(p.targetPopulation, 0)],
+                    ["stops", String(p.stops.count)], ["days", String(p.routes.count)],
+                    ["covered_population", Self.fixed(p.coveredPopulation, 0)],
+                    ["covered_pct", Self.fixed(p.targetPopulation > 0 ? 100 * p.coveredPopulation / p.targetPopulation : nil, 2)],
+                    ["stops_to_cover_all", String(p.setCover.stops.count)]]
+        }
+        return ReportTable(file: "food-van-figures.csv", header: ["figure", "value"], rows: rows)
+    }
+
+    /// The combined per-area layer: the map's fields plus access and food-van fields.
+    public func areaLayer() -> FeatureLayer {
+        var layer = map.layer()
+        let extraNames = Self.accessTypes.map { "\($0)_nearest_km" } + ["gp_fte_per_100k", "food_van_target", "food_van_stop"]
+        var values: [String: [FieldValue]] = [:]
+        let byCode: [[String: Double?]] = (access + [gpSupply]).map { r in
+            Dictionary(uniqueKeysWithValues: r.areas.codes.enumerated().map { ($1, r.value[$0]) })
+        }
+        var target: [String: FoodVanArea] = [:]
+        for a in foodVan?.considered ?? [] { target[a.code] = a }
+        for code in map.areas.codes {
+            var row: [FieldValue] = byCode.map { d in (d[code] ?? nil).map { FieldValue.real($0) } ?? .null }
+            if let a = target[code] {
+                row.append(.boolean(a.target))
+                row.append(a.stop.map { .integer(Int64($0)) } ?? .null)
+            } else {
+                row += [foodVan == nil ? .null : .boolean(false), .null]
+            }
+            values[code] = row
+        }
+        let rows = map.areas.codes.map { values[$0]! }
+        let extra = Schema(inferring: extraNames, from: rows)
+        layer.schema = Schema(layer.schema.fields + extra.fields)
+        for i in layer.features.indices { layer.features[i].values += rows[i] }
+        layer.name = "areas"
+        return layer
+    }
+}

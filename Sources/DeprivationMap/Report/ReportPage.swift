@@ -1,0 +1,389 @@
+import Foundation
+
+/// The report as one self-contained HTML page: inline SVG, CSS and script, no tiles, fonts or
+/// libraries from the network. Every number shown is marked with the CSV file, row and column it
+/// comes from (`data-src="file.csv|row|column"`), rounded from the value written there.
+public enum ReportPage {
+    /// IMD decile colours, 1 (most deprived, red) to 10 (least deprived, blue).
+    public static let decileColours = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
+                                       "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695"]
+    static let serviceColours = ["gp": "#1b7837", "pharmacy": "#762a83", "supermarket": "#e08214"]
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// `value` (a CSV cell) rounded to `decimals`, with thousands separators.
+    static func display(_ cell: String, decimals: Int) -> String {
+        guard let v = Double(cell), v.isFinite else { return escape(cell) }
+        let text = String(format: "%.\(decimals)f", v)
+        let negative = text.hasPrefix("-")
+        let body = negative ? String(text.dropFirst()) : text
+        let parts = body.split(separator: ".", maxSplits: 1)
+        var whole = String(parts[0])
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        let out = whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
+        return (negative && out.contains(where: { $0 != "0" && $0 != "." && $0 != "," }) ? "−" : "") + out
+    }
+
+    /// A number from a table cell, marked with where it comes from.
+    static func number(_ table: ReportTable, row: Int, column: String, decimals: Int, suffix: String = "") -> String {
+        guard let c = table.header.firstIndex(of: column), row < table.rows.count else { return "" }
+        let cell = table.rows[row][c]
+        guard !cell.isEmpty else { return "–" }
+        return "<span class=\"num\" data-src=\"\(table.file)|\(row)|\(column)\">\(display(cell, decimals: decimals))</span>\(suffix)"
+    }
+
+    /// The whole page.
+    public static func html(_ report: RegionReport, tables: [String: ReportTable]) -> String {
+        let core = tables["core20.csv"]!, access = tables["access-by-decile.csv"]!
+        let icl = tables["inverse-care-law.csv"]!, stats = tables["inverse-care-law-statistics.csv"]!
+        let van = tables["food-van-figures.csv"]!
+        var h = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <link rel="icon" href="data:,">
+        <title>\(escape(report.title))</title>
+        <style>
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
+        main{max-width:1100px;margin:0 auto;padding:1rem 1.5rem 3rem}
+        h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.25rem}
+        .sub{color:#555;margin:.2rem 0 1rem}
+        .cards{display:flex;flex-wrap:wrap;gap:.75rem}.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:10rem}
+        .card b{display:block;font-size:1.35rem}
+        .mapwrap{display:flex;gap:1rem;flex-wrap:wrap;align-items:flex-start}
+        #map{background:#fff;border:1px solid #ccc;width:720px;max-width:100%;height:auto}
+        #map path.area{stroke:#fff;stroke-width:.6;vector-effect:non-scaling-stroke}
+        #map path.area:hover,#map path.area.hover{stroke:#000;stroke-width:2}
+        #map .route{fill:none;stroke-width:3;vector-effect:non-scaling-stroke;stroke-linejoin:round}
+        #map circle.svc{stroke:#fff;stroke-width:.5;vector-effect:non-scaling-stroke}
+        #map text.stopnum{font-weight:bold;fill:#fff;text-anchor:middle;dominant-baseline:central;pointer-events:none}
+        .side{flex:1;min-width:14rem}
+        #info{background:#fff;border:1px solid #ddd;padding:.5rem;min-height:4.5rem;margin-bottom:.75rem}
+        .legend span.sw{display:inline-block;width:1.2rem;height:.9rem;vertical-align:middle;margin-right:.3rem;border:1px solid #999}
+        .legend div{margin:.1rem 0}
+        table{border-collapse:collapse;background:#fff;margin:.5rem 0;font-size:.92rem}
+        th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left}
+        .verdict{background:#fff8e1;border-left:4px solid #f9a825;padding:.6rem .9rem}
+        .charts{display:flex;flex-wrap:wrap;gap:1rem}
+        .chart{background:#fff;border:1px solid #ddd}
+        .chart text{font-size:11px;fill:#333}
+        .note{color:#555;font-size:.9rem}
+        footer{font-size:.85rem;color:#444}
+        @media print{.toggles{display:none}}
+        </style>
+        </head>
+        <body>
+        <main>
+        <h1>\(escape(report.title))</h1>
+        <p class="sub">\(escape(report.regionDescription)) · IMD: \(escape(report.map.imdJoin.map { _ in "English Indices of Deprivation" } ?? "")) · generated \(escape(ISO8601DateFormatter().string(from: report.generated))) by deprivation-map</p>
+
+        """
+        // Core20 summary.
+        h += """
+        <h2 id="core20">Core20: the most deprived fifth</h2>
+        <div class="cards">
+        <div class="card">Areas (LSOAs)<b>\(number(core, row: 2, column: "areas", decimals: 0))</b></div>
+        <div class="card">Population<b>\(number(core, row: 2, column: "population", decimals: 0))</b></div>
+        <div class="card">Core20 areas<b>\(number(core, row: 0, column: "areas", decimals: 0))</b></div>
+        <div class="card">People in Core20 areas<b>\(number(core, row: 0, column: "population", decimals: 0))</b>\(number(core, row: 0, column: "population_pct", decimals: 1, suffix: "%")) of the population</div>
+        </div>
+        <p class="note">Core20 = areas in IMD deciles 1 and 2 nationally (NHS England Core20PLUS5). Services counted inside the areas, per 10,000 people:</p>
+        <table id="core20-table"><tr><th class="l">group</th><th>areas</th><th>population</th>
+        """
+        for t in RegionReport.accessTypes { h += "<th>\(t)</th><th>\(t) per 10,000</th>" }
+        h += "</tr>\n"
+        for (r, label) in ["Core20", "other areas", "all"].enumerated() {
+            h += "<tr><td class=\"l\">\(label)</td><td>\(number(core, row: r, column: "areas", decimals: 0))</td><td>\(number(core, row: r, column: "population", decimals: 0))</td>"
+            for t in RegionReport.accessTypes {
+                h += "<td>\(number(core, row: r, column: t, decimals: 0))</td><td>\(number(core, row: r, column: "\(t)_per_10k", decimals: 2))</td>"
+            }
+            h += "</tr>\n"
+        }
+        h += "</table>\n"
+
+        h += mapSection(report)
+
+        // Access by decile.
+        h += """
+        <h2 id="access">Access by IMD decile</h2>
+        <p class="note">Population-weighted mean straight-line distance from each area's population-weighted centroid to the nearest service, and GP supply within \(String(format: "%g", report.catchmentRadius / 1000)) km (\(escape(report.gpSupply.method))).</p>
+        <div class="charts">
+        """
+        for (k, t) in RegionReport.accessTypes.enumerated() {
+            h += barChart(access, column: "\(t)_nearest_km", title: "Nearest \(RegionReport.accessLabels[k]), km", colour: serviceColours[t]!)
+        }
+        h += "</div>\n<table id=\"access-table\"><tr><th>IMD decile</th><th>areas</th><th>population</th>"
+        for l in RegionReport.accessLabels { h += "<th>nearest \(l), km</th>" }
+        h += "<th>GP FTE per 100,000</th></tr>\n"
+        for (r, row) in access.rows.enumerated() {
+            h += "<tr><td>\(row[0] == "all" ? "all" : row[0])</td><td>\(number(access, row: r, column: "areas", decimals: 0))</td><td>\(number(access, row: r, column: "population", decimals: 0))</td>"
+            for t in RegionReport.accessTypes { h += "<td>\(number(access, row: r, column: "\(t)_nearest_km", decimals: 2))</td>" }
+            h += "<td>\(number(access, row: r, column: "gp_fte_per_100k", decimals: 1))</td></tr>\n"
+        }
+        h += "</table>\n"
+
+        // The inverse care law.
+        h += """
+        <h2 id="inverse-care-law">The inverse care law: GP supply by deprivation</h2>
+        <p class="note">\(escape(report.gap.measure)). Bars: mean by IMD decile, as wide as the decile's share of the population; line: the fitted Slope Index of Inequality (PHE method, 95% limits from \(report.gap.sii.draws) simulations).</p>
+        \(siiChart(report, table: icl))
+        <table id="sii-table"><tr><th class="l">statistic</th><th>value</th><th>95% lower</th><th>95% upper</th></tr>
+
+        """
+        let statLabels = ["sii": "Slope Index of Inequality", "rii": "Relative Index of Inequality", "fitted_most_deprived": "fitted, most deprived end",
+                          "fitted_least_deprived": "fitted, least deprived end", "concentration_index": "concentration index",
+                          "quintile_gap": "gap, most − least deprived fifth"]
+        for (r, row) in stats.rows.enumerated() {
+            let d = row[0] == "rii" || row[0] == "concentration_index" ? 3 : 1
+            h += "<tr><td class=\"l\">\(statLabels[row[0]] ?? row[0])</td><td>\(number(stats, row: r, column: "value", decimals: d))</td>"
+            h += "<td>\(row[2].isEmpty ? "" : number(stats, row: r, column: "lower", decimals: d))</td><td>\(row[3].isEmpty ? "" : number(stats, row: r, column: "upper", decimals: d))</td></tr>\n"
+        }
+        h += "</table>\n<p class=\"verdict\" id=\"verdict\">\(escape(report.gap.verdict))</p>\n"
+
+        h += foodVanSection(report, figures: van, schedule: tables["food-van-schedule.csv"])
+        h += sourcesSection(report)
+        h += "</main>\n<script>\n\(script)\n</script>\n</body>\n</html>\n"
+        return h
+    }
+
+    // MARK: - Map
+
+    static func mapSection(_ report: RegionReport) -> String {
+        var env: Envelope?
+        for g in report.areaShapes.compactMap({ $0 }) { env = env.map { $0.union(g.envelope) } ?? g.envelope }
+        guard let e = env else { return "" }
+        let pad = max(e.maxX - e.minX, e.maxY - e.minY) * 0.02
+        let minX = e.minX - pad, maxY = e.maxY + pad
+        let width = e.maxX - e.minX + 2 * pad, height = e.maxY - e.minY + 2 * pad
+        let unit = max(width, height) / 4000 // drawing unit in metres: about 4,000 units across
+        func x(_ c: Coordinate) -> Int { Int(((c.x - minX) / unit).rounded()) }
+        func y(_ c: Coordinate) -> Int { Int(((maxY - c.y) / unit).rounded()) }
+        let W = Int((width / unit).rounded()), H = Int((height / unit).rounded())
+
+        var s = "<h2 id=\"map-title\">Deprivation and services</h2>\n<div class=\"mapwrap\">\n"
+        s += "<svg id=\"map\" viewBox=\"0 0 \(W) \(H)\" role=\"img\" aria-label=\"IMD deciles of the areas\" xmlns=\"http://www.w3.org/2000/svg\">\n<g id=\"layer-areas\">\n"
+        let map = report.map
+        for (i, shape) in report.areaShapes.enumerated() {
+            guard let shape else { continue }
+            var d = ""
+            for polygon in shape.polygons {
+                for ring in [polygon.exterior] + polygon.holes {
+                    var last: (Int, Int)?
+                    var first = true
+                    for c in ring.coordinates {
+                        let p = (x(c), y(c))
+                        if let l = last, l == p { continue }
+                        if first { d += "M\(p.0) \(p.1)"; first = false } else { d += "l\(p.0 - last!.0) \(p.1 - last!.1)" }
+                        last = p
+                    }
+                    d += "z"
+                }
+            }
+            let record = map.imdJoin?.records[i]
+            let decile = record?.index.decile
+            let fill = decile.map { decileColours[$0 - 1] } ?? "#cccccc"
+            let name = escape(map.areas.names[i]), code = escape(map.areas.codes[i])
+            let pop = map.population[i].map { String(format: "%.0f", $0) } ?? ""
+            s += "<path class=\"area\" d=\"\(d)\" fill=\"\(fill)\" data-code=\"\(code)\" data-name=\"\(name)\" data-decile=\"\(decile.map(String.init) ?? "")\" data-pop=\"\(pop)\"><title>\(name) (\(code)): IMD decile \(decile.map(String.init) ?? "n/a")</title></path>\n"
+        }
+        s += "</g>\n"
+        let r = Double(max(W, H)) * 0.0035
+        for (k, set) in map.services.enumerated() {
+            let type = map.serviceTypes[k]
+            s += "<g id=\"layer-\(type)\" class=\"layer\" fill=\"\(serviceColours[type] ?? "#000")\">\n"
+            let inside = map.serviceAreas[k].indices.filter { map.serviceAreas[k][$0] >= 0 }
+            let points = (try? transformPoints(inside.map { set.points[$0] }, from: set.crs, to: .britishNationalGrid)) ?? []
+            for (j, p) in inside.enumerated() where j < points.count {
+                let c = points[j]
+                s += "<circle class=\"svc\" cx=\"\(x(c))\" cy=\"\(y(c))\" r=\"\(String(format: "%.1f", r))\"><title>\(escape(set.names[p])) (\(type))</title></circle>\n"
+            }
+            s += "</g>\n"
+        }
+        if let plan = report.foodVan {
+            let dayColours = ["#000000", "#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf"]
+            s += "<g id=\"layer-foodvan\" class=\"layer\">\n"
+            for (d, line) in plan.routeLines.enumerated() {
+                let pts = line.map { "\(x($0)),\(y($0))" }.joined(separator: " ")
+                s += "<polyline class=\"route\" stroke=\"\(dayColours[d % dayColours.count])\" points=\"\(pts)\"><title>Food van day \(plan.routes[d].day)</title></polyline>\n"
+            }
+            for stop in plan.stops {
+                s += "<circle cx=\"\(x(stop.point))\" cy=\"\(y(stop.point))\" r=\"\(String(format: "%.1f", r * 2.6))\" fill=\"#111\"><title>Stop \(stop.number): \(escape(stop.name)), day \(stop.day)</title></circle>"
+                s += "<text class=\"stopnum\" x=\"\(x(stop.point))\" y=\"\(y(stop.point))\" font-size=\"\(String(format: "%.0f", r * 3.2))\">\(stop.number)</text>\n"
+            }
+            let side = r * 5
+            s += "<rect x=\"\(String(format: "%.0f", Double(x(plan.depot)) - side / 2))\" y=\"\(String(format: "%.0f", Double(y(plan.depot)) - side / 2))\" width=\"\(String(format: "%.0f", side))\" height=\"\(String(format: "%.0f", side))\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"><title>Depot: \(escape(plan.depotLabel))</title></rect>\n</g>\n"
+        }
+        s += "</svg>\n<div class=\"side\">\n<div id=\"info\">Hover over an area to see its name, IMD decile and population.</div>\n"
+        s += "<div class=\"toggles\"><b>Layers</b>"
+        for (k, type) in map.serviceTypes.enumerated() {
+            let n = map.serviceAreas[k].filter { $0 >= 0 }.count
+            s += "<div><label><input type=\"checkbox\" data-layer=\"layer-\(type)\" checked> <span class=\"sw\" style=\"background:\(serviceColours[type] ?? "#000")\"></span>\(type) (\(n))</label></div>"
+        }
+        if report.foodVan != nil { s += "<div><label><input type=\"checkbox\" data-layer=\"layer-foodvan\" checked> food-van route and stops</label></div>" }
+        s += "</div>\n<div class=\"legend\"><b>IMD decile (national)</b>"
+        for d in 1...10 {
+            let label = d == 1 ? "1 most deprived" : d == 10 ? "10 least deprived" : "\(d)"
+            s += "<div><span class=\"sw\" style=\"background:\(decileColours[d - 1])\"></span>\(label)</div>"
+        }
+        s += "</div>\n</div>\n</div>\n"
+        return s
+    }
+
+    // MARK: - Charts
+
+    /// Bars by IMD decile from a column of the access table.
+    static func barChart(_ table: ReportTable, column: String, title: String, colour: String) -> String {
+        guard let c = table.header.firstIndex(of: column) else { return "" }
+        let rows = table.rows.filter { $0[0] != "all" }
+        let values = rows.map { Double($0[c]) ?? 0 }
+        let top = max(values.max() ?? 1, 1e-9) * 1.15
+        let w = 330.0, h = 200.0, left = 36.0, bottom = 28.0, topPad = 22.0
+        let bw = (w - left - 8) / Double(max(rows.count, 1))
+        var s = "<svg class=\"chart\" width=\"\(Int(w))\" height=\"\(Int(h))\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" data-column=\"\(column)\"><text x=\"\(Int(left))\" y=\"14\" font-weight=\"bold\">\(escape(title))</text>"
+        s += "<line x1=\"\(left)\" y1=\"\(h - bottom)\" x2=\"\(w - 4)\" y2=\"\(h - bottom)\" stroke=\"#999\"/>"
+        for (k, row) in rows.enumerated() {
+            let v = values[k]
+            let bh = (h - bottom - topPad) * v / top
+            let x0 = left + Double(k) * bw + 2
+            s += "<rect x=\"\(String(format: "%.1f", x0))\" y=\"\(String(format: "%.1f", h - bottom - bh))\" width=\"\(String(format: "%.1f", bw - 4))\" height=\"\(String(format: "%.1f", bh))\" fill=\"\(colour)\"><title>decile \(row[0]): \(display(row[c], decimals: 2)) km</title></rect>"
+            s += "<text x=\"\(String(format: "%.1f", x0 + (bw - 4) / 2))\" y=\"\(Int(h - bottom + 13))\" text-anchor=\"middle\">\(row[0])</text>"
+            s += "<text x=\"\(String(format: "%.1f", x0 + (bw - 4) / 2))\" y=\"\(String(format: "%.1f", h - bottom - bh - 3))\" text-anchor=\"middle\" font-size=\"9\">\(display(row[c], decimals: 1))</text>"
+        }
+        s += "<text x=\"\(Int(w / 2))\" y=\"\(Int(h - 2))\" text-anchor=\"middle\">IMD decile (1 = most deprived)</text></svg>\n"
+        return s
+    }
+
+    /// Decile bars at their population ranks with the fitted SII line.
+    static func siiChart(_ report: RegionReport, table: ReportTable) -> String {
+        let sii = report.gap.sii
+        let values = table.rows.map { Double($0[2]) ?? 0 }
+        let fitted = [sii.fittedMostDeprived, sii.fittedLeastDeprived]
+        let top = max((values + fitted).max() ?? 1, 1e-9) * 1.15
+        let bottomValue = min(0, (values + fitted).min() ?? 0)
+        let w = 720.0, h = 300.0, left = 50.0, right = 12.0, bottom = 40.0, topPad = 16.0
+        func px(_ x: Double) -> Double { left + x * (w - left - right) }
+        func py(_ v: Double) -> Double { h - bottom - (h - bottom - topPad) * (v - bottomValue) / (top - bottomValue) }
+        var s = "<svg id=\"sii-chart\" class=\"chart\" width=\"\(Int(w))\" height=\"\(Int(h))\" viewBox=\"0 0 \(Int(w)) \(Int(h))\">"
+        s += "<line x1=\"\(left)\" y1=\"\(py(bottomValue))\" x2=\"\(w - right)\" y2=\"\(py(bottomValue))\" stroke=\"#999\"/>"
+        let total = sii.groups.reduce(0.0) { $0 + $1.population }
+        var start = 0.0
+        for (k, g) in sii.groups.enumerated() {
+            let share = total > 0 ? g.population / total : 0
+            let x0 = px(start), x1 = px(start + share)
+            let y0 = py(values[k])
+            s += "<rect x=\"\(String(format: "%.1f", x0 + 1))\" y=\"\(String(format: "%.1f", y0))\" width=\"\(String(format: "%.1f", max(x1 - x0 - 2, 0.5)))\" height=\"\(String(format: "%.1f", py(bottomValue) - y0))\" fill=\"\(decileColours[max(0, min(9, g.group - 1))])\" stroke=\"#666\" stroke-width=\".5\"><title>decile \(g.group): \(display(table.rows[k][2], decimals: 1)) GP FTE per 100,000</title></rect>"
+            s += "<text x=\"\(String(format: "%.1f", (x0 + x1) / 2))\" y=\"\(Int(h - bottom + 14))\" text-anchor=\"middle\">\(g.group)</text>"
+            start += share
+        }
+        s += "<line id=\"sii-line\" x1=\"\(px(0))\" y1=\"\(String(format: "%.1f", py(fitted[0])))\" x2=\"\(px(1))\" y2=\"\(String(format: "%.1f", py(fitted[1])))\" stroke=\"#000\" stroke-width=\"2.5\" stroke-dasharray=\"8 4\"><title>fitted SII line</title></line>"
+        for v in stride(from: 0.0, through: top, by: niceStep(top)) {
+            s += "<text x=\"\(Int(left - 4))\" y=\"\(String(format: "%.1f", py(v) + 4))\" text-anchor=\"end\">\(Int(v))</text>"
+        }
+        s += "<text x=\"\(Int(w / 2))\" y=\"\(Int(h - 6))\" text-anchor=\"middle\">population ranked by IMD decile, most deprived (left) to least deprived (right)</text></svg>\n"
+        return s
+    }
+
+    static func niceStep(_ top: Double) -> Double {
+        let raw = top / 5
+        let p = pow(10, floor(log10(raw)))
+        for m in [1.0, 2.0, 5.0, 10.0] where raw <= m * p { return m * p }
+        return 10 * p
+    }
+
+    // MARK: - Food van, sources
+
+    static func foodVanSection(_ report: RegionReport, figures: ReportTable, schedule: ReportTable?) -> String {
+        var s = "<h2 id=\"food-van\">Food-van plan</h2>\n"
+        guard let plan = report.foodVan, let schedule else {
+            return s + "<p class=\"note\">No food-van plan: \(escape(report.foodVanSkipped ?? "not planned"))</p>\n"
+        }
+        func fig(_ key: String, _ d: Int, _ suffix: String = "") -> String {
+            guard let r = figures.rows.firstIndex(where: { $0[0] == key }) else { return "" }
+            return number(figures, row: r, column: "value", decimals: d, suffix: suffix)
+        }
+        s += "<p>Target: areas in IMD deciles \(plan.input.deciles.map(String.init).joined(separator: ", ")) (\(fig("deciles_areas", 0)) areas, \(fig("deciles_population", 0)) people) \(escape(plan.provisionRule)): "
+        s += "<b>\(fig("target_areas", 0)) areas, \(fig("target_population", 0)) people</b>. "
+        s += "\(fig("stops", 0)) stops over \(fig("days", 0)) visit days cover \(fig("covered_population", 0)) of them (\(fig("covered_pct", 1, "%"))); \(fig("stops_to_cover_all", 0)) stops would reach every target area within walking distance.</p>\n"
+        s += "<p class=\"note\">\(escape(plan.coverageRule)) \(escape(plan.travelRule))\(report.depotNote.map { " " + escape($0) } ?? "")</p>\n"
+        s += "<table id=\"schedule\"><tr><th>day</th><th>order</th><th class=\"l\">event</th><th>arrive</th><th>depart</th><th class=\"l\">stop</th><th>IMD decile</th><th>drive, min</th><th>people covered</th></tr>\n"
+        for (r, row) in schedule.rows.enumerated() {
+            func col(_ name: String) -> String { schedule.header.firstIndex(of: name).map { row[$0] } ?? "" }
+            s += "<tr><td>\(escape(col("day")))</td><td>\(escape(col("order")))</td><td class=\"l\">\(escape(col("event")))</td><td>\(escape(col("arrive")))</td><td>\(escape(col("depart")))</td>"
+            s += "<td class=\"l\">\(escape(col("name")))</td><td>\(escape(col("imd_decile")))</td>"
+            s += "<td>\(col("drive_minutes").isEmpty ? "" : number(schedule, row: r, column: "drive_minutes", decimals: 0))</td>"
+            s += "<td>\(col("population_covered").isEmpty ? "" : number(schedule, row: r, column: "population_covered", decimals: 0))</td></tr>\n"
+        }
+        return s + "</table>\n"
+    }
+
+    static func sourcesSection(_ report: RegionReport) -> String {
+        var s = "<h2 id=\"sources\">Data sources and attributions</h2>\n<footer>\n<ul>\n"
+        for path in report.inputFiles {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let entry = DataCatalogue.files.first { path.hasSuffix($0.path) }
+            s += "<li><code>\(escape(name))</code>"
+            if let entry { s += ": \(escape(entry.what)), \(escape(entry.vintage)). \(escape(entry.licence))." }
+            s += "</li>\n"
+        }
+        s += "</ul>\n"
+        if let a = report.attribution { s += "<p id=\"attribution\">\(escape(a))</p>\n" }
+        s += "<p>Every number on this page is in the CSV files beside it; the GeoJSON layers open in QGIS. Distances are straight lines; the food van's driving times are straight line × \(String(format: "%.1f", report.foodVan?.input.dayMinutes != nil ? 1.3 : 1.3)) detour at the stated speed.</p>\n"
+        if !report.notes.isEmpty {
+            s += "<details><summary>Notes from the joins (\(report.notes.count))</summary><ul>"
+            for n in report.notes { s += "<li>\(escape(n))</li>" }
+            s += "</ul></details>\n"
+        }
+        return s + "</footer>\n"
+    }
+
+    /// Layer toggles and the hover box. Runs without any library.
+    static let script = """
+    (function () {
+      "use strict";
+      var info = document.getElementById("info");
+      var areas = document.querySelectorAll("#map path.area");
+      areas.forEach(function (p) {
+        p.addEventListener("mouseenter", function () {
+          var d = p.getAttribute("data-decile");
+          var pop = Number(p.getAttribute("data-pop") || 0).toLocaleString("en-GB");
+          info.textContent = "";
+          var b = document.createElement("b");
+          b.textContent = p.getAttribute("data-name");
+          info.appendChild(b);
+          info.appendChild(document.createTextNode(" (" + p.getAttribute("data-code") + ")"));
+          info.appendChild(document.createElement("br"));
+          info.appendChild(document.createTextNode("IMD decile " + (d || "n/a") + (d === "1" || d === "2" ? " · Core20" : "") + " · population " + pop));
+        });
+      });
+      document.querySelectorAll("input[data-layer]").forEach(function (box) {
+        box.addEventListener("change", function () {
+          var layer = document.getElementById(box.getAttribute("data-layer"));
+          if (layer) { layer.style.display = box.checked ? "" : "none"; }
+        });
+      });
+      document.body.setAttribute("data-areas-drawn", String(areas.length));
+      document.body.setAttribute("data-ready", "yes");
+      console.log("deprivation-map report ready: " + areas.length + " areas");
+    })();
+    """
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Why a report folder could not be written.
+public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notWritable(path: String, reason: String)
+    case notAReportFolder(path: String)
+
+    public var description: String {
+        switch self {
+        case .notWritable(let path, let reason):
+            return "cannot write the report to \(path): \(reason). Choose a folder you can write to with -o DIR."
+        case .notAReportFolder(let path):
+            return "\(path) already exists and is not a report folder written by deprivation-map; choose a new folder with -o DIR (an earlier report folder is replaced as a whole)."
+        }
+    }
+}
+
+/// Writes a ``RegionReport`` as a folder: `index.html`, the GeoJSON layers and the CSV tables.
+///
+/// The folder is built under a temporary name beside the destination and renamed into place
+/// when complete, so an interrupted or failed run leaves no half-written report. An earlier
+/// report folder at the destination is replaced as a whole; any other existing folder is refused.
+public enum ReportWriter {
+    /// Marks a folder as a report written by this tool (so it may be replaced).
+    public static let marker = ".deprivation-map-report"
+
+    /// Checks before any work that `directory` can be created or replaced.
+    /// - Throws: ``ReportError``.
+    public static func checkDestination(_ directory: String) throws {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: directory).standardizedFileURL
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw ReportError.notWritable(path: directory, reason: "it is a file, not a folder") }
+            let contents = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
+            if !contents.isEmpty && !contents.contains(marker) { throw ReportError.notAReportFolder(path: directory) }
+        }
+        let parent = url.deletingLastPathComponent().path
+        do {
+            try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.notWritable(path: directory, reason: "its parent folder \(parent) cannot be created")
+        }
+        let probe = parent + "/.\(url.lastPathComponent).probe-\(getpid())"
+        guard mkdir(probe, 0o755) == 0 else {
+            throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno)))
+        }
+        rmdir(probe)
+    }
+
+    /// Writes every file of the report to `directory`; returns the file names written.
+    /// - Throws: ``ReportError``, ``OutputError``, writer errors. Nothing is left at `directory`
+    ///   (nor under a temporary name) when it throws.
+    @discardableResult
+    public static func write(_ report: RegionReport, to directory: String) throws -> [String] {
+        try checkDestination(directory)
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: directory).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path
+        let temporary = parent + "/.\(url.lastPathComponent).tmp-\(getpid())"
+        try? fm.removeItem(atPath: temporary)
+        guard mkdir(temporary, 0o755) == 0 else {
+            throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno)))
+        }
+        TemporaryFileRegistry.shared.register(temporary)
+        var committed = false
+        defer {
+            if !committed { try? fm.removeItem(atPath: temporary) }
+            TemporaryFileRegistry.shared.unregister(temporary)
+        }
+
+        var written: [String] = []
+        func path(_ name: String) -> String { written.append(name); return temporary + "/" + name }
+        let attribution = report.attribution
+
+        // Tables behind the page.
+        var tables: [String: ReportTable] = [:]
+        for t in [report.core20Table(), report.accessByDecileTable(), report.inverseCareLawTable(), report.statisticsTable(), report.foodVanSummaryTable()] {
+            tables[t.file] = t
+            try MapOutput.writeTable(header: t.header, rows: t.rows, to: path(t.file))
+        }
+        let areas = report.areaLayer()
+        try MapOutput.writeGeoJSON(areas, to: path("areas.geojson"), attribution: attribution)
+        try MapOutput.writeCSV(areas, to: path("areas.csv"))
+        let services = report.map.serviceLayer()
+        try MapOutput.writeGeoJSON(services, to: path("services.geojson"), attribution: attribution)
+        try MapOutput.writeCSV(services, to: path("services.csv"))
+        try MapOutput.writeJSON(report.gap, to: path("inverse-care-law.json"))
+        try MapOutput.writeText(report.gap.markdown(), to: path("inverse-care-law.md"))
+        if let plan = report.foodVan {
+            let schedule = plan.scheduleRows(), areaRows = plan.areaRows()
+            let t = ReportTable(file: "food-van-schedule.csv", header: schedule.header, rows: schedule.rows)
+            tables[t.file] = t
+            try MapOutput.writeTable(header: t.header, rows: t.rows, to: path(t.file))
+            try MapOutput.writeTable(header: areaRows.header, rows: areaRows.rows, to: path("food-van-areas.csv"))
+            try MapOutput.writeGeoJSON(try plan.mapLayer(), to: path("food-van.geojson"), attribution: attribution)
+            try MapOutput.writeJSON(plan.summary(attribution: attribution), to: path("food-van-summary.json"))
+        }
+        var sources: [[String]] = []
+        for file in report.inputFiles {
+            let entry = DataCatalogue.files.first { file.hasSuffix($0.path) }
+            sources.append([URL(fileURLWithPath: file).lastPathComponent, entry?.what ?? "", entry?.vintage ?? "", entry?.licence ?? "",
+                            DataAttribution.forFile(file)?.notice ?? ""])
+        }
+        try MapOutput.writeTable(header: ["file", "what", "vintage", "licence", "attribution"], rows: sources, to: path("sources.csv"))
+        try MapOutput.writeText(ReportPage.html(report, tables: tables), to: path("index.html"))
+        try MapOutput.writeText("deprivation-map report\n", to: temporary + "/" + marker)
+
+        // Swap into place: the earlier report (if any) moves aside, the new one in, the old one goes.
+        var old: String?
+        if fm.fileExists(atPath: url.path) {
+            old = parent + "/.\(url.lastPathComponent).old-\(getpid())"
+            guard rename(url.path, old!) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }
+        }
+        guard rename(temporary, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if let old { rename(old, url.path) }
+            throw ReportError.notWritable(path: directory, reason: reason)
+        }
+        committed = true
+        if let old { try? fm.removeItem(atPath: old) }
+        return written
+    }
+}

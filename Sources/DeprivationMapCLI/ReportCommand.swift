@@ -1,0 +1,246 @@
+import ArgumentParser
+import DeprivationMap
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "One folder with everything for a region: a map page to open offline, GeoJSON layers and the CSV tables behind it.",
+        discussion: """
+            For the areas of the region (--region NAME: an ICB such as "Mid and South Essex" or a \
+            district; --icb CODE; --district NAME, repeatable; or --region FILE with polygons) it \
+            joins IMD 2025 and Census 2021 population, counts GP practices, pharmacies and \
+            supermarkets per area, measures the distance from each area's population-weighted \
+            centroid to the nearest of each, measures GP supply (GP FTE per 100,000 people within \
+            --catchment metres, 2SFCA) and its gradient with deprivation (SII and RII, PHE method, \
+            the inverse care law), and plans a food van for Core20 areas far from a supermarket.
+
+            Every input defaults to the data folder (--data or $DEPRIVATION_MAP_DATA; see \
+            `deprivation-map data status`), so `deprivation-map report --region "Mid and South \
+            Essex"` needs nothing else.
+
+            Output folder (-o, default reports/NAME): index.html (self-contained, works offline: \
+            IMD decile map with service and food-van layers, Core20 summary, access and SII \
+            charts, verdict, van schedule, sources), areas.geojson/.csv, services.geojson/.csv, \
+            food-van.geojson, and the CSV tables behind every number on the page (core20.csv, \
+            access-by-decile.csv, inverse-care-law.csv, inverse-care-law-statistics.csv, \
+            food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv). The \
+            folder is written under a temporary name and renamed when complete; an earlier report \
+            folder there is replaced.
+            """
+    )
+
+    @OptionGroup var area: AreaOptions
+
+    @Option(help: ArgumentHelp("GP practices (default: the data folder's services/gp/gp_practices_active_2025-05_geocoded.csv).", valueName: "file"))
+    var gp: String?
+
+    @Option(help: ArgumentHelp("GP workforce per practice for GP supply (default: the data folder's heec_workforce_year_practice.csv).", valueName: "file"))
+    var gpWorkforce: String?
+
+    @Option(help: ArgumentHelp("Year of --gp-workforce to use.", valueName: "year"))
+    var gpYear = "2025"
+
+    @Option(help: ArgumentHelp("FTE column of --gp-workforce.", valueName: "column"))
+    var gpFteColumn = "TOTAL_GP_EXTGL_FTE"
+
+    @Option(help: ArgumentHelp("Pharmacies (default: the data folder's pharmacies_active_2025-04_geocoded.csv).", valueName: "file"))
+    var pharmacies: String?
+
+    @Option(help: ArgumentHelp("Supermarkets and food stores (default: the data folder's Geolytix Retail Points).", valueName: "file"))
+    var foodStores: String?
+
+    @Option(help: ArgumentHelp("Store sizes that count as a supermarket (Geolytix size_code values, comma-separated, or \"all\").", valueName: "list"))
+    var storeSizes = "Mid-size,Large,Very large"
+
+    @Option(help: ArgumentHelp("GP catchment radius for the supply measure.", valueName: "metres"))
+    var catchment: Double = 10_000
+
+    @Option(help: ArgumentHelp("Food-van depot: a postcode or easting,northing (EPSG:27700); default: the area nearest the centre of the Core20 areas.", valueName: "postcode|e,n"))
+    var depot: String?
+
+    @Option(help: ArgumentHelp("Low food provision: nearest supermarket farther than this.", valueName: "metres"))
+    var foodThreshold: Double = 1_000
+
+    @Option(help: ArgumentHelp("Walking radius of a van stop.", valueName: "metres"))
+    var walkRadius: Double = 800
+
+    @Option(help: ArgumentHelp("Number of van stops (default: the fewest that reach every target area).", valueName: "p"))
+    var stops: Int?
+
+    @Option(help: ArgumentHelp("Visit days (default: as few as the day allows).", valueName: "n"))
+    var days: Int?
+
+    @Option(help: ArgumentHelp("Length of the van's working day.", valueName: "minutes"))
+    var dayMinutes: Double = 420
+
+    @Option(help: "Monte Carlo simulations for the SII confidence limits.")
+    var draws: Int = 20_000
+
+    @Option(help: "Page title (default: from the region).")
+    var title: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports/REGION).", valueName: "dir"))
+    var output: String?
+
+    @OptionGroup var data: DataOptions
+
+    @Flag(name: [.short, .long], help: "Nothing on standard error but errors: no progress, no summary.")
+    var quiet = false
+
+    @Flag(name: [.short, .long], help: "Also print each step's time, the defaults taken from the data folder and every note.")
+    var verbose = false
+
+    func validate() throws {
+        guard catchment > 0 else { throw ValidationError("--catchment must be a positive number of metres.") }
+        guard walkRadius > 0 else { throw ValidationError("--walk-radius must be a positive number of metres.") }
+        guard foodThreshold >= 0 else { throw ValidationError("--food-threshold must not be negative.") }
+        guard dayMinutes > 0 else { throw ValidationError("--day-minutes must be positive.") }
+        guard draws >= 100 else { throw ValidationError("--draws must be at least 100.") }
+        if let stops, stops < 1 { throw ValidationError("--stops must be at least 1.") }
+        if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot go together.") }
+        guard area.region != nil || area.icb != nil || !area.district.isEmpty else {
+            throw ValidationError("say which region: --region \"Mid and South Essex\" (an ICB or district name), --icb QH8 or --district NAME.")
+        }
+    }
+
+    /// The output folder: -o, or reports/<region name as a file name>.
+    func outputFolder() -> String {
+        if let output { return output }
+        let name = area.region.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? area.icb ?? area.district.joined(separator: "-")
+        let slug = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { s, c in
+            if !(c == "-" && s.hasSuffix("-")) { s.append(c) }
+        }.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return "reports/" + (slug.isEmpty ? "region" : slug)
+    }
+
+    func run() throws {
+        InterruptHandling.install()
+        let started = Date()
+        let folder = outputFolder()
+        try ReportWriter.checkDestination(folder) // before any work: a folder we cannot write is found at once
+        let bar = ProgressBar(quiet: quiet)
+        var timings: [(String, Double)] = []
+        var lap = Date()
+        func step(_ name: String) {
+            timings.append((name, Date().timeIntervalSince(lap)))
+            lap = Date()
+        }
+
+        try checkDataFolder()
+        let loaded = try area.load(data: data, progress: bar.callback)
+        var files = loaded.files
+        func fromData(_ given: String?, _ relative: String, _ option: String) throws -> String {
+            if let given { return given }
+            guard let path = data.file(relative) else { throw data.missing(relative, option: option) }
+            return path
+        }
+        let gpPath = try fromData(gp, "services/gp/gp_practices_active_2025-05_geocoded.csv", "--gp")
+        let workforcePath = try fromData(gpWorkforce, "services/gp/heec_workforce_year_practice.csv", "--gp-workforce")
+        let pharmacyPath = try fromData(pharmacies, "services/pharmacy/pharmacies_active_2025-04_geocoded.csv", "--pharmacies")
+        let storePath = try fromData(foodStores, "services/retail/geolytix_retail_points_v24_202206.csv", "--food-stores")
+        let gpSet = try ServiceReader.read(path: gpPath, type: "gp")
+        let pharmacySet = try ServiceReader.read(path: pharmacyPath, type: "pharmacy")
+        let header = (try? CSVTable(path: storePath))?.header.map(CSVTable.normalise) ?? []
+        var filters: [ServiceReader.RowFilter] = []
+        if storeSizes.lowercased() != "all" && header.contains("sizecode") {
+            filters = [ServiceReader.RowFilter(column: "size_code", values: storeSizes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })]
+        }
+        let stores = try ServiceReader.read(path: storePath, type: "supermarket", filters: filters)
+        let capacity = try ServiceCapacity.read(path: workforcePath, valueColumn: gpFteColumn, filters: [("Year", gpYear)])
+        files += [gpPath, workforcePath, pharmacyPath, storePath]
+        step("read inputs")
+
+        var input = RegionReportInput(areas: loaded.areas, imd: loaded.imd, selection: loaded.selection, gp: gpSet, pharmacy: pharmacySet, foodStores: stores)
+        input.title = title
+        input.population = loaded.population
+        input.centroids = loaded.centroids
+        input.centroidSource = loaded.centroidSource
+        input.geography = loaded.geography
+        input.gpCapacity = capacity
+        input.catchmentRadius = catchment
+        input.draws = draws
+        input.progress = bar.callback
+        var van = ReportFoodVanSettings()
+        if let depot {
+            let (point, label, zip) = try depotPoint(depot)
+            van.depot = point
+            van.depotLabel = label
+            if let zip { files.append(zip) }
+        }
+        van.foodThreshold = foodThreshold
+        van.walkRadius = walkRadius
+        van.stops = stops
+        van.days = days
+        van.dayMinutes = dayMinutes
+        input.foodVan = van
+        input.inputFiles = files
+        let report = try RegionReport.build(input)
+        step("joins, access, gap and food-van plan")
+        bar.clear()
+        let written = try ReportWriter.write(report, to: folder)
+        step("write the report")
+
+        let index = URL(fileURLWithPath: folder).standardizedFileURL.appendingPathComponent("index.html").path
+        print("Report for \(report.regionDescription): \(index)")
+        guard !quiet else { return }
+        printError("\(grouped(report.map.areas.codes.count)) areas; \(written.count) files in \(folder) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        printError(report.gap.verdict)
+        if let plan = report.foodVan {
+            printError("food van: \(plan.stops.count) stops over \(plan.routes.count) days cover \(grouped(Int(plan.coveredPopulation.rounded()))) of \(grouped(Int(plan.targetPopulation.rounded()))) people in \(plan.targetAreas) target areas")
+        } else if let why = report.foodVanSkipped {
+            printError("food van: no plan: \(why)")
+        }
+        if let note = report.depotNote { printError("note: \(note)") }
+        guard verbose else { return }
+        for (name, seconds) in timings { printError(String(format: "  %6.2f s  %@", seconds, name)) }
+        for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }
+        var seen = Set<String>()
+        for n in report.notes + report.access.flatMap(\.notes) + report.gpSupply.notes + (report.foodVan?.notes ?? []) where seen.insert(n).inserted {
+            printError("note: \(n)")
+        }
+        if let a = report.attribution { printError("attribution: \(a)") }
+    }
+
+    /// Refuses early, naming every missing default file and how to get it.
+    func checkDataFolder() throws {
+        guard let root = data.root else { return }
+        guard FileManager.default.fileExists(atPath: root) else {
+            throw ValidationError("the data folder \(root) does not exist: set DEPRIVATION_MAP_DATA (or --data) to the open-data folder, or create it with `deprivation-map data fetch --data \(root)`.")
+        }
+        var given: Set<String> = []
+        if area.areas != nil { given.insert("boundaries/") }
+        if !area.imd.isEmpty { given.insert("imd/") }
+        if area.population != nil { given.insert("population/") }
+        if area.centroids != nil || area.polygonCentroids { given.insert("centroids/") }
+        if gp != nil { given.insert("services/gp/gp_") }
+        if gpWorkforce != nil { given.insert("services/gp/heec") }
+        if pharmacies != nil { given.insert("services/pharmacy/") }
+        if foodStores != nil { given.insert("services/retail/") }
+        let problems = DataStatus.check(root: root).reportProblems.filter { p in !given.contains { p.file.path.hasPrefix($0) } }
+        guard !problems.isEmpty else { return }
+        var lines = ["the data folder \(root) is missing files the report needs:"]
+        for p in problems {
+            lines.append("  \(p.file.path)" + (p.state == .mismatch ? " (damaged: \(p.detail ?? ""))" : "") + ": \(p.file.what).")
+            lines.append("    To get it, \(p.file.howToGet).")
+        }
+        lines.append("`deprivation-map data status` lists the whole folder.")
+        throw ValidationError(lines.joined(separator: "\n"))
+    }
+
+    func depotPoint(_ text: String) throws -> (Coordinate, String, String?) {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.count == 2, let e = Double(parts[0]), let n = Double(parts[1]) {
+            guard (0...700_000).contains(e), (0...1_300_000).contains(n) else {
+                throw ValidationError("--depot \(text) is not a British National Grid easting,northing (easting 0–700000, northing 0–1300000).")
+            }
+            return (Coordinate(x: e, y: n), "E \(Int(e)) N \(Int(n))", nil)
+        }
+        guard let zip = data.codePoint(nil) else {
+            throw ValidationError("--depot \(text) is a postcode, which needs Code-Point Open (postcodes/codepo_gb_2025-04.zip in the data folder).")
+        }
+        let point = try CodePointOpen.locate(text, path: zip)
+        return (point, Postcode.normalise(text).map(Postcode.display) ?? text, zip)
+    }
+}
