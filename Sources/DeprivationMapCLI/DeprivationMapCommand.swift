@@ -14,6 +14,6 @@ struct DeprivationMapCommand: ParsableCommand {
             (GeoJSON "attribution" member).
             """,
         version: "0.1.0",
-        subcommands: [ReportCommand.self, InfoCommand.self, ConvertCommand.self, AssignCommand.self, MapCommand.self, AccessCommand.self, GapCommand.self, FoodVanCommand.self]
+        subcommands: [ReportCommand.self, DataCommand.self, InfoCommand.self, ConvertCommand.self, AssignCommand.self, MapCommand.self, AccessCommand.self, GapCommand.self, FoodVanCommand.self]
     )
 }

@@ -200,6 +200,21 @@ public struct RegionReport: Sendable {
             skipped = error.description
         } catch let error as RouteError {
             skipped = error.description
+            if input.foodVan.depot == nil, case .stopBeyondBudget = error {
+                // A spread-out region: start from the area that minimises the longest trip instead.
+                let central = minimaxDepot(map: map, centroids: centroids, deciles: input.foodVan.deciles)
+                v.depot = central.0
+                v.depotLabel = central.1
+                do {
+                    foodVan = try FoodVanPlanner.plan(v)
+                    skipped = nil
+                    depotNote = "The depot was not given. From \(depot.1), the area nearest the population-weighted centre of the target deciles, a stop is out of reach in a \(Int(input.foodVan.dayMinutes))-minute day, so the van starts at \(central.1), the area whose farthest area in the target deciles is nearest; give --depot POSTCODE to set it."
+                } catch let again as RouteError {
+                    skipped = again.description
+                } catch let again as FoodVanError {
+                    skipped = again.description
+                }
+            }
         }
         stage("done", 6)
 
@@ -248,6 +263,23 @@ public struct RegionReport: Sendable {
         let best = chosen.filter { centroids[$0].x.isFinite }.min { a, b in
             hypot(centroids[a].x - centre.x, centroids[a].y - centre.y) < hypot(centroids[b].x - centre.x, centroids[b].y - centre.y)
         } ?? chosen[0]
+        return (centroids[best], "\(map.areas.names[best]) (\(map.areas.codes[best]))")
+    }
+
+    /// The centroid of the region's area whose largest distance to an area in `deciles` is smallest.
+    static func minimaxDepot(map: AreaMap, centroids: [Coordinate], deciles: Set<Int>) -> (Coordinate, String) {
+        var targets = map.areas.codes.indices.filter { i in map.imdJoin?.records[i]?.index.decile.map(deciles.contains) ?? false }
+        if targets.isEmpty { targets = Array(map.areas.codes.indices) }
+        let points = targets.map { centroids[$0] }.filter { $0.x.isFinite }
+        var best = 0, bestMax = Double.infinity
+        for i in centroids.indices where centroids[i].x.isFinite {
+            var worst = 0.0
+            for p in points {
+                worst = max(worst, hypot(p.x - centroids[i].x, p.y - centroids[i].y))
+                if worst >= bestMax { break }
+            }
+            if worst < bestMax { bestMax = worst; best = i }
+        }
         return (centroids[best], "\(map.areas.names[best]) (\(map.areas.codes[best]))")
     }
 
