@@ -21,6 +21,7 @@ public enum TestData {
     /// Thrown when a data file the test needs is absent.
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
+        public init(path: String) { self.path = path }
         public var description: String {
             "test data missing: \(path). Set DEPRIVATION_MAP_DATA to the geodata mirror (CI uses ../shared/geodata)."
         }

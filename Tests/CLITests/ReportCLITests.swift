@@ -1,0 +1,235 @@
+import DeprivationMap
+import Foundation
+import TestSupport
+import Testing
+
+/// `deprivation-map report`: the page in a real headless browser, the numbers against the CSVs
+/// beside it, a second ICS, and each bad input.
+@Suite("CLI report", .serialized)
+struct ReportCLITests {
+    let scratch = try! TemporaryDirectory()
+    var env: [String: String] { ["DEPRIVATION_MAP_DATA": TestData.root.path] }
+
+    /// Chromium from Debian (scripts/test installs it).
+    static func chromium() throws -> String {
+        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] where FileManager.default.isExecutableFile(atPath: path) {
+            return path
+        }
+        throw TestData.Missing(path: "/usr/bin/chromium (apt-get install chromium; scripts/test installs it)")
+    }
+
+    /// Renders `index` headless; returns the DOM after the scripts ran and the console lines.
+    static func render(_ index: String) throws -> (dom: String, console: [String]) {
+        let run = try CLI.runTool(try chromium(), ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                                                   "--enable-logging=stderr", "--v=0", "--dump-dom", URL(fileURLWithPath: index).absoluteString])
+        #expect(run.status == 0, "chromium failed: \(run.stderr.suffix(2000))")
+        let console = run.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+        return (run.stdout, console)
+    }
+
+    /// The rows of a CSV file as arrays of cells (header first).
+    static func csv(_ path: String) throws -> [[String]] {
+        let table = try CSVTable(path: path)
+        var rows = [table.header]
+        try table.forEachRow { row in rows.append((0..<table.header.count).map { row.string($0) }) }
+        return rows
+    }
+
+    /// Every `data-src="file|row|column"` number of the page against the CSV cell it names,
+    /// rounded as shown. Returns how many were checked.
+    static func checkNumbers(dom: String, folder: String) throws -> Int {
+        let pattern = try NSRegularExpression(pattern: #"data-src="([^"|]+)\|(\d+)\|([^"]+)">([^<]*)<"#)
+        var tables: [String: [[String]]] = [:]
+        var checked = 0
+        for m in pattern.matches(in: dom, range: NSRange(dom.startIndex..., in: dom)) {
+            func group(_ k: Int) -> String { String(dom[Range(m.range(at: k), in: dom)!]) }
+            let file = group(1), row = Int(group(2))!, column = group(3)
+            let shown = group(4).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "−", with: "-")
+            if tables[file] == nil { tables[file] = try csv(folder + "/" + file) }
+            let table = tables[file]!
+            let c = try #require(table[0].firstIndex(of: column), "\(file) has no column \(column)")
+            let cell = table[row + 1][c]
+            let value = try #require(Double(cell), "\(file) row \(row) \(column): '\(cell)' is not a number")
+            let decimals = shown.split(separator: ".").dropFirst().first?.count ?? 0
+            var expected = String(format: "%.\(decimals)f", value)
+            if Double(expected) == 0 { expected = expected.replacingOccurrences(of: "-", with: "") }
+            #expect(shown == expected, "\(file) row \(row) \(column): page shows \(shown), CSV has \(cell)")
+            checked += 1
+        }
+        return checked
+    }
+
+    /// LSOA 2021 codes of an ICB, read from the ONS lookup by this test.
+    static func icbCodes(_ icb: String) throws -> Set<String> {
+        let table = try CSVTable(path: try TestData.path("lookups/lsoa21_sicbl24_icb24.csv.gz"))
+        let lsoa = try table.requireColumn(["lsoa21_code"], purpose: "LSOA"), nhs = try table.requireColumn(["icb24_code_nhs"], purpose: "ICB")
+        var codes = Set<String>()
+        try table.forEachRow { row in if row.string(nhs) == icb { codes.insert(row.string(lsoa)) } }
+        return codes
+    }
+
+    /// The README's first command for Mid and South Essex: nothing but the region given.
+    @Test("Mid and South Essex with defaults only: Chromium renders the page without console errors, one shape per area, and every number shown equals the CSV beside it")
+    func midAndSouthEssex() throws {
+        let folder = scratch.path("mse")
+        let run = try CLI.run(["report", "--region", "Mid and South Essex", "-o", folder], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("index.html"))
+        let expectedCodes = try Self.icbCodes("QH8")
+        #expect(expectedCodes.count == 720)
+
+        let (dom, console) = try Self.render(folder + "/index.html")
+        #expect(console.count == 1, "console output other than the ready line: \(console)")
+        #expect(console.first?.contains("deprivation-map report ready: 720 areas") == true, "\(console)")
+        #expect(dom.contains("data-ready=\"yes\""))
+        let codes = try NSRegularExpression(pattern: #"<path class="area"[^>]* data-code="([^"]+)""#)
+            .matches(in: dom, range: NSRange(dom.startIndex..., in: dom)).map { String(dom[Range($0.range(at: 1), in: dom)!]) }
+        #expect(codes.count == 720)
+        #expect(Set(codes) == expectedCodes)
+
+        // The areas layer holds the same areas.
+        let areas = try Self.csv(folder + "/areas.csv")
+        #expect(Set(areas.dropFirst().map { $0[0] }) == expectedCodes)
+
+        // Numbers: every marked one against its CSV; and the key ones must be there.
+        let checked = try Self.checkNumbers(dom: dom, folder: folder)
+        #expect(checked > 150, "only \(checked) numbers were marked")
+        for needle in ["core20.csv|0|population", "access-by-decile.csv|0|gp_nearest_km", "inverse-care-law-statistics.csv|0|value",
+                       "food-van-figures.csv|", "food-van-schedule.csv|"] {
+            #expect(dom.contains("data-src=\"\(needle)"), "the page shows no \(needle)")
+        }
+        // Core20 = deciles 1-2, counted independently from areas.csv.
+        let decile = areas[0].firstIndex(of: "imd_decile")!
+        let core20 = areas.dropFirst().filter { ["1", "2"].contains($0[decile]) }.count
+        let core = try Self.csv(folder + "/core20.csv")
+        #expect(core[1][0] == "core20" && core[1][1] == String(core20))
+
+        // The verdict shown is the one in the JSON; the map layers are toggles.
+        let gap = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/inverse-care-law.json"))) as? [String: Any])
+        let verdict = try #require(gap["verdict"] as? String)
+        #expect(dom.contains(verdict.replacingOccurrences(of: "&", with: "&amp;")))
+        for layer in ["layer-gp", "layer-pharmacy", "layer-supermarket", "layer-foodvan"] {
+            #expect(dom.contains("data-layer=\"\(layer)\"") && dom.contains("id=\"\(layer)\""), "no toggle for \(layer)")
+        }
+        // Self-contained: nothing fetched from the network.
+        #expect(!dom.contains("src=\"http") && !dom.contains("href=\"http"))
+        // Sources and attribution travel with the page.
+        #expect(dom.contains("Retail Points by GEOLYTIX") && dom.contains("Open Government Licence"))
+        // ogrinfo reads the layers.
+        for layer in ["areas.geojson", "services.geojson", "food-van.geojson"] {
+            let info = try CLI.runTool("/usr/bin/ogrinfo", ["-so", "-al", folder + "/" + layer])
+            #expect(info.status == 0, "\(layer): \(info.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + ".tmp"), "temporary folder left behind")
+        #expect(scratch.contents() == ["mse"])
+    }
+
+    @Test("A second ICS by NHS code (Devon, QJK): its own areas, its own numbers; a spread-out region still gets a van plan")
+    func devon() throws {
+        let folder = scratch.path("devon")
+        let run = try CLI.run(["report", "--icb", "QJK", "-o", folder], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Devon"))
+        let expected = try Self.icbCodes("QJK")
+        let areas = try Self.csv(folder + "/areas.csv")
+        #expect(Set(areas.dropFirst().map { $0[0] }) == expected)
+        let (dom, console) = try Self.render(folder + "/index.html")
+        #expect(console.count == 1 && console[0].contains("report ready: \(expected.count) areas"), "\(console)")
+        #expect(dom.contains("Devon ICB"))
+        #expect(!dom.contains("Essex"))
+        #expect(try Self.checkNumbers(dom: dom, folder: folder) > 100)
+        #expect(FileManager.default.fileExists(atPath: folder + "/food-van-schedule.csv"), "no van plan: \(run.stderr)")
+    }
+
+    // MARK: - Bad input
+
+    /// The MSE extract in EPSG:27700: quick to read for the error cases.
+    var quickAreas: [String] { get throws { ["--areas", try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp")] } }
+
+    @Test("An unknown region is refused with close names, and nothing is written")
+    func unknownRegion() throws {
+        let folder = scratch.path("typo")
+        let run = try CLI.run(["report"] + (try quickAreas) + ["--region", "Mid and South Esex", "-o", folder], environment: env)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("unknown region 'Mid and South Esex'"))
+        #expect(run.stderr.contains("'Mid and South Essex'"), "\(run.stderr)")
+        let district = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend", "-o", folder], environment: env)
+        #expect(district.status != 0)
+        #expect(district.stderr.contains("Southend-on-Sea"), "\(district.stderr)")
+        #expect(scratch.contents().isEmpty)
+    }
+
+    @Test("A data folder missing a file: the report names it and says how to get it")
+    func missingDataFile() throws {
+        // A data folder of links to the mirror, without the IMD table (and without File 7).
+        let data = scratch.path("data")
+        for f in DataCatalogue.files where f.neededByReport && f.path != "imd/imd2025_england_lsoa21.csv" {
+            let target = data + "/" + f.path
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: try TestData.path(f.path))
+        }
+        let folder = scratch.path("out")
+        let run = try CLI.run(["report", "--region", "Mid and South Essex", "--data", data, "-o", folder])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("imd/imd2025_england_lsoa21.csv"), "\(run.stderr)")
+        #expect(run.stderr.contains("gov.uk/government/statistics/english-indices-of-deprivation-2025"))
+        #expect(run.stderr.contains("deprivation-map data fetch"))
+        #expect(!FileManager.default.fileExists(atPath: folder))
+
+        let status = try CLI.run(["data", "status", "--data", data])
+        #expect(status.status == 1)
+        #expect(status.stdout.contains("missing    imd/imd2025_england_lsoa21.csv"), "\(status.stdout)")
+    }
+
+    @Test("An output folder that cannot be written is refused before any work; an existing folder that is not a report is never replaced")
+    func outputNotWritable() throws {
+        let file = scratch.path("a-file")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let run = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "-o", file + "/report"], environment: env)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("cannot write the report to \(file)/report"), "\(run.stderr)")
+        #expect(!run.stderr.contains("areas;"), "work was done before the check")
+
+        let mine = scratch.path("my-documents")
+        try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: mine + "/notes.txt"))
+        let refused = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "-o", mine], environment: env)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("is not a report folder"), "\(refused.stderr)")
+        #expect(FileManager.default.contents(atPath: mine + "/notes.txt") == Data("keep me".utf8))
+    }
+
+    @Test("A run interrupted part-way leaves no report and no temporary folder; a finished report replaces the previous one whole")
+    func interrupted() throws {
+        let folder = scratch.path("southend")
+        let args = ["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "-o", folder]
+        let first = try CLI.run(args, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+
+        // Interrupt a second run at several moments; each time the first report must be intact
+        // and nothing else left beside it.
+        for delay in [0.3, 1.0, 2.0] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try CLI.executable)
+            process.arguments = args + ["--title", "second run"]
+            var e = ProcessInfo.processInfo.environment
+            e["DEPRIVATION_MAP_DATA"] = TestData.root.path
+            process.environment = e
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            process.interrupt()
+            process.waitUntilExit()
+            let after = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+            if process.terminationStatus == 0 {
+                #expect(after.contains("second run"), "a finished run must have replaced the report")
+            } else {
+                #expect(process.terminationStatus == 130, "status \(process.terminationStatus)")
+                #expect(after == before, "an interrupted run changed the report")
+            }
+            #expect(scratch.contents() == ["southend"], "left behind: \(scratch.contents())")
+        }
+    }
+}
