@@ -55,6 +55,7 @@ struct AccessCommand: ParsableCommand {
         let bar = ProgressBar(quiet: quiet)
         let input = try options.makeInput(data: data, bar: bar)
         let result = try AccessAnalysis.run(input)
+        bar.clear()
         let attribution = MapOutput.attribution(for: options.inputFiles + (input.services.located.contains("Code-Point") ? [data.codePoint(options.postcodes) ?? ""] : []))
         let csvPath = MapOutput.sibling(of: output, extension: "csv")
         let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")

@@ -186,7 +186,7 @@ struct FoodVanCommand: ParsableCommand {
         let started = Date()
         let bar = ProgressBar(quiet: quiet)
         var notes: [String] = []
-        let loaded = try area.load(data: data)
+        let loaded = try area.load(data: data, progress: bar.callback)
         let (depotCoordinate, depotLabel) = try depotPoint()
         guard let storePath = foodStores ?? data.file("services/retail/geolytix_retail_points_v24_202206.csv") else {
             throw ValidationError("give the food stores with --food-stores FILE (e.g. Geolytix Retail Points), or set DEPRIVATION_MAP_DATA.")
@@ -228,7 +228,9 @@ struct FoodVanCommand: ParsableCommand {
         input.travel = travelMatrix.map { .matrix(path: $0) } ?? .straightLine(speedKmh: speed, detour: detour)
         input.startMinutes = try startMinutes()
         input.seed = seed
+        input.progress = bar.callback
         let plan = try FoodVanPlanner.plan(input)
+        bar.clear()
 
         // Everything is computed; now the outputs, each written to a temporary file and renamed.
         let attribution = MapOutput.attribution(for: files)

@@ -102,6 +102,7 @@ struct GapCommand: ParsableCommand {
         } else {
             let input = try options.makeInput(data: data, bar: bar)
             let result = try AccessAnalysis.run(input)
+            bar.clear()
             let attribution = MapOutput.attribution(for: options.inputFiles)
             let geojson = MapOutput.sibling(of: output, extension: "geojson")
             report = try GapReport.make(

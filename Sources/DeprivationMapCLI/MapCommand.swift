@@ -146,8 +146,10 @@ struct MapCommand: ParsableCommand {
         }
         input.nearestWithin = nearest
         input.reproject = reproject
+        input.progress = bar.callback
 
         let map = try AreaMap.build(input)
+        bar.clear()
         let layer = map.layer()
         let sources = [areas] + imd + services.map { Self.split($0).1 } + (population.map { [$0] } ?? [])
         let attribution = MapOutput.attribution(for: sources + (postcodeIndex != nil ? [data.codePoint(postcodes)!] : []))

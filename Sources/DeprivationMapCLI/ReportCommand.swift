@@ -140,14 +140,19 @@ struct ReportCommand: ParsableCommand {
         let workforcePath = try fromData(gpWorkforce, "services/gp/heec_workforce_year_practice.csv", "--gp-workforce")
         let pharmacyPath = try fromData(pharmacies, "services/pharmacy/pharmacies_active_2025-04_geocoded.csv", "--pharmacies")
         let storePath = try fromData(foodStores, "services/retail/geolytix_retail_points_v24_202206.csv", "--food-stores")
+        let reading = bar.callback
+        reading?(ProgressEvent(stage: "reading services", done: 0, total: 4))
         let gpSet = try ServiceReader.read(path: gpPath, type: "gp")
+        reading?(ProgressEvent(stage: "reading services", done: 1, total: 4))
         let pharmacySet = try ServiceReader.read(path: pharmacyPath, type: "pharmacy")
+        reading?(ProgressEvent(stage: "reading services", done: 2, total: 4))
         let header = (try? CSVTable(path: storePath))?.header.map(CSVTable.normalise) ?? []
         var filters: [ServiceReader.RowFilter] = []
         if storeSizes.lowercased() != "all" && header.contains("sizecode") {
             filters = [ServiceReader.RowFilter(column: "size_code", values: storeSizes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })]
         }
         let stores = try ServiceReader.read(path: storePath, type: "supermarket", filters: filters)
+        reading?(ProgressEvent(stage: "reading services", done: 3, total: 4))
         let capacity = try ServiceCapacity.read(path: workforcePath, valueColumn: gpFteColumn, filters: [("Year", gpYear)])
         files += [gpPath, workforcePath, pharmacyPath, storePath]
         step("read inputs")

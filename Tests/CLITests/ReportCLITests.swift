@@ -141,6 +141,34 @@ struct ReportCLITests {
         #expect(FileManager.default.fileExists(atPath: folder + "/food-van-schedule.csv"), "no van plan: \(run.stderr)")
     }
 
+    @Test("Progress: a bar with counts and elapsed time on a terminal (catchments, joins, route search); none when standard error is not a terminal, none with --quiet")
+    func progress() throws {
+        let exe = try CLI.executable
+        let args = (try quickAreas) + ["--region", "Southend-on-Sea"]
+        func onTerminal(_ extra: [String], _ folder: String) throws -> String {
+            // util-linux `script` gives the command a pseudo-terminal.
+            let command = ([exe, "report"] + args + extra + ["-o", folder]).map { "'\($0)'" }.joined(separator: " ")
+            let run = try CLI.runTool("/usr/bin/script", ["-qec", command, "/dev/null"], environment: env)
+            #expect(run.status == 0, "\(run.stdout)")
+            return run.stdout
+        }
+        let shown = try onTerminal([], scratch.path("tty"))
+        for stage in ["reading areas", "joining gp", "catchments", "route search"] {
+            #expect(shown.contains("\r\u{1B}[K\(stage)"), "no progress for \(stage)")
+        }
+        #expect(shown.range(of: #"catchments [0-9,]+/[0-9,]+ \[=*\s*\] [0-9.]+ s"#, options: .regularExpression) != nil, "no count and elapsed time")
+        let quiet = try onTerminal(["--quiet"], scratch.path("tty-quiet"))
+        #expect(!quiet.contains("\u{1B}[K"))
+        #expect(!quiet.contains("areas;"))
+        let piped = try CLI.run(["report"] + args + ["-o", scratch.path("piped")], environment: env)
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("\u{1B}[K") && !piped.stderr.contains("\r"))
+        #expect(piped.stderr.contains("areas;"))
+        let verbose = try CLI.run(["report"] + args + ["-o", scratch.path("verbose"), "--verbose"], environment: env)
+        #expect(verbose.stderr.contains("note: default --imd imd/imd2025_england_lsoa21.csv"))
+        #expect(verbose.stderr.contains(" s  write the report"))
+    }
+
     // MARK: - Bad input
 
     /// The MSE extract in EPSG:27700: quick to read for the error cases.

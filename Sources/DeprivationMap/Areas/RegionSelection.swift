@@ -135,8 +135,8 @@ extension RegionSelection {
                 shortICBNames.insert(shortICBName(e.icbName))
             }
             if !e.districtCode.isEmpty {
-                districts[normaliseRegionName(e.districtName)] = e.districtCode
-                districts[e.districtCode.lowercased()] = e.districtCode
+                districts[normaliseRegionName(e.districtName)] = e.districtName
+                districts[e.districtCode.lowercased()] = e.districtName
                 districtNames.insert(e.districtName)
             }
         }

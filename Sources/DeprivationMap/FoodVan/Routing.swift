@@ -114,7 +114,10 @@ public enum RoutePlanner {
     static func bestTour(_ stops: [Int], minutes: [[Double]], seed: UInt64, restarts: Int, progress: ProgressCallback? = nil) -> [Int] {
         var best = improve(nearestNeighbour(stops, minutes: minutes), minutes: minutes)
         var bestCost = tourMinutes(best, minutes: minutes)
-        guard stops.count > 3 else { return best }
+        guard stops.count > 3 else {
+            progress?(ProgressEvent(stage: "route search", done: 1, total: 1)) // three stops or fewer: one order is optimal
+            return best
+        }
         var rng = Xoshiro256(seed: seed)
         for start in 0..<restarts {
             progress?(ProgressEvent(stage: "route search", done: start + 1, total: restarts + 1))

@@ -129,7 +129,7 @@ public struct RegionReport: Sendable {
         // 2. Access: nearest GP, pharmacy and food store, then GP supply by 2SFCA.
         var access: [AccessResult] = []
         for (i, set) in [gp, pharmacy, stores].enumerated() {
-            stage("access to \(accessLabels[i])s", 1 + i)
+            stage("access to the nearest \(accessLabels[i])", 1 + i)
             var a = AccessInput(areas: input.areas, imd: input.imd, services: set)
             a.population = input.population
             a.centroids = input.centroids

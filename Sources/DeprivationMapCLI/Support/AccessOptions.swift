@@ -174,6 +174,7 @@ struct AccessOptions: ParsableArguments {
         input.draws = draws
         input.seed = seed
         input.confidence = confidence
+        input.progress = bar.callback
         return input
     }
 }

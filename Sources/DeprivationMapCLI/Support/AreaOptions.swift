@@ -67,6 +67,7 @@ struct AreaOptions: ParsableArguments {
         let areaSet = try Areas.load(path: areaPath, codeField: codeField, progress: progress.map { callback in
             { done, total in callback(ProgressEvent(stage: "reading areas", done: done, total: total)) }
         })
+        progress?(ProgressEvent(stage: "reading IMD, population and centroids", done: 0, total: 3))
         let table = try DeprivationTable.read(paths: imdPaths)
         guard table.kind == .englishIMD else {
             throw ValidationError("\(imdPaths.joined(separator: ", ")): this is the Welsh WIMD; give the English IMD with --imd.")
@@ -79,10 +80,12 @@ struct AreaOptions: ParsableArguments {
         var loaded = Loaded(areas: areaSet, imd: table, population: nil, centroids: nil, centroidSource: nil, geography: nil,
                             selection: RegionSelection(districts: district, icb: icb, polygonPath: nil),
                             files: [areaPath] + imdPaths, defaults: defaults)
+        progress?(ProgressEvent(stage: "reading IMD, population and centroids", done: 1, total: 3))
         if let populationPath {
             loaded.population = try AreaValues.read(path: populationPath, column: populationColumn)
             loaded.files.append(populationPath)
         }
+        progress?(ProgressEvent(stage: "reading IMD, population and centroids", done: 2, total: 3))
         if !polygonCentroids {
             let file = centroids ?? data.centroidFile(for: areaSet.vintage)
             if let file {
