@@ -8,6 +8,7 @@ public enum ReportPage {
     public static let decileColours = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
                                        "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695"]
     static let serviceColours = ["gp": "#1b7837", "pharmacy": "#762a83", "supermarket": "#e08214"]
+    static let layerLabels = ["gp": "GP practices", "pharmacy": "pharmacies", "supermarket": "supermarkets"]
 
     static func escape(_ s: String) -> String {
         var out = ""
@@ -237,7 +238,7 @@ public enum ReportPage {
         s += "<div class=\"toggles\"><b>Layers</b>"
         for (k, type) in map.serviceTypes.enumerated() {
             let n = map.serviceAreas[k].filter { $0 >= 0 }.count
-            s += "<div><label><input type=\"checkbox\" data-layer=\"layer-\(type)\" checked> <span class=\"sw\" style=\"background:\(serviceColours[type] ?? "#000")\"></span>\(type) (\(n))</label></div>"
+            s += "<div><label><input type=\"checkbox\" data-layer=\"layer-\(type)\" checked> <span class=\"sw\" style=\"background:\(serviceColours[type] ?? "#000")\"></span>\(layerLabels[type] ?? type) (\(n))</label></div>"
         }
         if report.foodVan != nil { s += "<div><label><input type=\"checkbox\" data-layer=\"layer-foodvan\" checked> food-van route and stops</label></div>" }
         s += "</div>\n<div class=\"legend\"><b>IMD decile (national)</b>"
