@@ -237,6 +237,7 @@ struct ReportCLITests {
 
         // Interrupt a second run at several moments; each time the first report must be intact
         // and nothing else left beside it.
+        var interruptedRuns = 0
         for delay in [0.3, 1.0, 2.0] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try CLI.executable)
@@ -255,9 +256,11 @@ struct ReportCLITests {
                 #expect(after.contains("second run"), "a finished run must have replaced the report")
             } else {
                 #expect(process.terminationStatus == 130, "status \(process.terminationStatus)")
+                interruptedRuns += 1
                 #expect(after == before, "an interrupted run changed the report")
             }
             #expect(scratch.contents() == ["southend"], "left behind: \(scratch.contents())")
         }
+        #expect(interruptedRuns > 0, "every run finished before the interrupt: the test proved nothing")
     }
 }

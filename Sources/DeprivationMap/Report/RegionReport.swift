@@ -127,34 +127,28 @@ public struct RegionReport: Sendable {
         notes += map.notes
 
         // 2. Access: nearest GP, pharmacy and food store, then GP supply by 2SFCA.
-        var access: [AccessResult] = []
-        for (i, set) in [gp, pharmacy, stores].enumerated() {
-            stage("access to the nearest \(accessLabels[i])", 1 + i)
+        func accessInput(_ set: ServiceSet, _ measure: AccessMeasure) -> AccessInput {
             var a = AccessInput(areas: input.areas, imd: input.imd, services: set)
             a.population = input.population
             a.centroids = input.centroids
             a.centroidSource = input.centroidSource
             a.geography = input.geography
             a.selection = input.selection
-            a.measure = .nearest
+            a.measure = measure
             a.draws = input.draws
             a.seed = input.seed
             a.progress = input.progress
-            access.append(try AccessAnalysis.run(a))
+            return a
+        }
+        var access: [AccessResult] = []
+        for (i, set) in [gp, pharmacy, stores].enumerated() {
+            stage("access to the nearest \(accessLabels[i])", 1 + i)
+            access.append(try AccessAnalysis.run(accessInput(set, .nearest)))
         }
         stage("GP catchments (2SFCA)", 4)
-        var s = AccessInput(areas: input.areas, imd: input.imd, services: gp)
-        s.population = input.population
-        s.centroids = input.centroids
-        s.centroidSource = input.centroidSource
-        s.geography = input.geography
-        s.selection = input.selection
+        var s = accessInput(gp, .twoStep)
         s.capacity = input.gpCapacity
-        s.measure = .twoStep
         s.radius = input.catchmentRadius
-        s.draws = input.draws
-        s.seed = input.seed
-        s.progress = input.progress
         let supply = try AccessAnalysis.run(s)
         let attribution = MapOutput.attribution(for: input.inputFiles)
         let gap = try GapReport.make(
