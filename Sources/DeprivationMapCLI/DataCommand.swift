@@ -54,7 +54,8 @@ struct DataStatusCommand: ParsableCommand {
                 var state = e.state.rawValue
                 if let alt = e.coveredBy { state = "missing (covered by \(URL(fileURLWithPath: alt).lastPathComponent))" }
                 let need = e.file.neededByReport ? " [report]" : ""
-                print("  \(state.padding(toLength: 9, withPad: " ", startingAt: 0))  \(e.file.path)\(need)")
+                let padded = state.count < 9 ? state.padding(toLength: 9, withPad: " ", startingAt: 0) : state
+                print("  \(padded)  \(e.file.path)\(need)")
                 print("             \(e.file.vintage): \(e.file.what)" + (e.detail.map { "; \($0)" } ?? ""))
                 if e.state == .missing && e.coveredBy == nil || e.state == .mismatch {
                     print("             get it: " + (e.file.url.map { "deprivation-map data fetch (from \($0))" } ?? "manual download from \(e.file.landingPage)"))

@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var area: AreaOptions
 
-    @Option(help: ArgumentHelp("GP practices (default: the data folder's services/gp/gp_practices_active_2025-05_geocoded.csv).", valueName: "file"))
+    @Option(help: ArgumentHelp("GP practices (default: the data folder's services/gp/gp_practices_active_2025-05_geocoded.csv); epraccur is located by postcode with the data folder's Code-Point Open.", valueName: "file"))
     var gp: String?
 
     @Option(help: ArgumentHelp("GP workforce per practice for GP supply (default: the data folder's heec_workforce_year_practice.csv).", valueName: "file"))
@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("FTE column of --gp-workforce.", valueName: "column"))
     var gpFteColumn = "TOTAL_GP_EXTGL_FTE"
 
-    @Option(help: ArgumentHelp("Pharmacies (default: the data folder's pharmacies_active_2025-04_geocoded.csv).", valueName: "file"))
+    @Option(help: ArgumentHelp("Pharmacies (default: the data folder's pharmacies_active_2025-04_geocoded.csv); edispensary is located by postcode.", valueName: "file"))
     var pharmacies: String?
 
     @Option(help: ArgumentHelp("Supermarkets and food stores (default: the data folder's Geolytix Retail Points).", valueName: "file"))
@@ -142,9 +142,21 @@ struct ReportCommand: ParsableCommand {
         let storePath = try fromData(foodStores, "services/retail/geolytix_retail_points_v24_202206.csv", "--food-stores")
         let reading = bar.callback
         reading?(ProgressEvent(stage: "reading services", done: 0, total: 4))
-        let gpSet = try ServiceReader.read(path: gpPath, type: "gp")
+        // Files located by postcode (epraccur, edispensary) need Code-Point Open, read once.
+        var postcodes: (PostcodePoints, [String: Int])?
+        func services(_ path: String, _ type: String) throws -> ServiceSet {
+            do {
+                return try ServiceReader.read(path: path, type: type, postcodes: postcodes)
+            } catch ServiceError.needsPostcodes {
+                guard let zip = data.codePoint(nil) else { throw ServiceError.needsPostcodes(path: path) }
+                postcodes = try loadPostcodes(zip, bar: bar)
+                files.append(zip)
+                return try ServiceReader.read(path: path, type: type, postcodes: postcodes)
+            }
+        }
+        let gpSet = try services(gpPath, "gp")
         reading?(ProgressEvent(stage: "reading services", done: 1, total: 4))
-        let pharmacySet = try ServiceReader.read(path: pharmacyPath, type: "pharmacy")
+        let pharmacySet = try services(pharmacyPath, "pharmacy")
         reading?(ProgressEvent(stage: "reading services", done: 2, total: 4))
         let header = (try? CSVTable(path: storePath))?.header.map(CSVTable.normalise) ?? []
         var filters: [ServiceReader.RowFilter] = []
@@ -212,7 +224,7 @@ struct ReportCommand: ParsableCommand {
     func checkDataFolder() throws {
         guard let root = data.root else { return }
         guard FileManager.default.fileExists(atPath: root) else {
-            throw ValidationError("the data folder \(root) does not exist: set DEPRIVATION_MAP_DATA (or --data) to the open-data folder, or create it with `deprivation-map data fetch --data \(root)`.")
+            throw DataFolderError("the data folder \(root) does not exist: set DEPRIVATION_MAP_DATA (or --data) to the open-data folder, or create it with `deprivation-map data fetch --data \(root)`.")
         }
         var given: Set<String> = []
         if area.areas != nil { given.insert("boundaries/") }
@@ -231,7 +243,7 @@ struct ReportCommand: ParsableCommand {
             lines.append("    To get it, \(p.file.howToGet).")
         }
         lines.append("`deprivation-map data status` lists the whole folder.")
-        throw ValidationError(lines.joined(separator: "\n"))
+        throw DataFolderError(lines.joined(separator: "\n"))
     }
 
     func depotPoint(_ text: String) throws -> (Coordinate, String, String?) {

@@ -115,6 +115,69 @@ struct DataFetchTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("data") + "/" + lookup))
     }
 
+    /// An IoD2025 File 7 in the official layout, written by this test from the IMD 2025 table and
+    /// the Census 2021 totals of the mirror (the real file is not in the mirror).
+    func writeFile7(_ path: String) throws {
+        let imd = try CSVTable(path: try TestData.path("imd/imd2025_england_lsoa21.csv"))
+        let census = try AreaValues.read(path: try TestData.path("population/census2021_usual_residents_lsoa21_age6.csv"))
+        let code = try imd.requireColumn(["lsoa21_code"], purpose: "code")
+        let score = try imd.requireColumn(["IMD_score"], purpose: "score"), rank = try imd.requireColumn(["IMD_rank"], purpose: "rank")
+        let decile = try imd.requireColumn(["IMD_decile"], purpose: "decile")
+        var text = "LSOA code (2021),LSOA name (2021),Index of Multiple Deprivation (IMD) Score,Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived),Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs),Total population: mid 2022\n"
+        try imd.forEachRow { row in
+            let c = row.string(code)
+            let pop = census.values[c].map { String(Int($0)) } ?? ""
+            text += "\(c),,\(row.string(score)),\"\(row.string(rank))\",\(row.string(decile)),\(pop)\n"
+        }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test("IoD2025 File 7 (no published checksum): checked by Content-Length and by reading it as an IMD table, its SHA-256 recorded; the report then runs on it without the tidy IMD table or the Census file")
+    func file7() throws {
+        let file7 = DataCatalogue.iod2025File7.path
+        let served = scratch.path("served")
+        try writeFile7(served + "/" + file7)
+        let server = try Server(root: served, log: scratch.path("requests.log"), extra: ["--drop", "\(file7)=500000"])
+        // A data folder with everything the report needs but the IMD table and the Census file.
+        let data = scratch.path("data")
+        for f in DataCatalogue.files where f.neededByReport && !f.path.hasPrefix("imd/") && !f.path.hasPrefix("population/") {
+            let target = data + "/" + f.path
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: try TestData.path(f.path))
+        }
+        let before = try CLI.run(["data", "status", "--data", data])
+        #expect(before.status == 1)
+        let run = try CLI.run(["data", "fetch", "--data", data, "--base-url", server.url, "--only", file7, "-q"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("recorded: no published checksum"))
+        #expect(server.requests.contains("\(file7) range=bytes=500000-"))
+        #expect(bytes(data + "/" + file7) == bytes(served + "/" + file7))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: data + "/.deprivation-map/manifest.json"))) as? [String: Any])
+        let record = try #require((manifest["files"] as? [String: Any])?[file7] as? [String: Any])
+        let reference = try CLI.runTool("/usr/bin/sha256sum", [served + "/" + file7])
+        #expect(reference.stdout.hasPrefix(try #require(record["sha256"] as? String)))
+        // File 7 covers the IMD table and the population: the folder is complete for the report.
+        let after = try CLI.run(["data", "status", "--data", data, "--verify"])
+        #expect(after.status == 0, "\(after.stdout)")
+        #expect(after.stdout.contains("missing (covered by File_7_IoD2025"))
+        let report = try CLI.run(["report", "--region", "Southend-on-Sea", "--data", data, "-o", scratch.path("report"), "-v"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stderr.contains("default --imd \(file7)"))
+        let core = try String(contentsOfFile: scratch.path("report/core20.csv"), encoding: .utf8)
+        #expect(core.contains("all,"), "\(core)")
+
+        // Something that is not an IMD table at that address is refused and nothing kept.
+        let other = scratch.path("other")
+        try FileManager.default.createDirectory(atPath: other + "/imd", withIntermediateDirectories: true)
+        try Data("<html>moved</html>\n".utf8).write(to: URL(fileURLWithPath: other + "/" + file7))
+        let server2 = try Server(root: other, log: scratch.path("requests2.log"))
+        let bad = try CLI.run(["data", "fetch", "--data", scratch.path("data2"), "--base-url", server2.url, "--only", file7, "-q"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("cannot be read as expected"), "\(bad.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("data2") + "/" + file7))
+    }
+
     @Test("The mirror's report files are all catalogued with the size and checksum found there")
     func catalogueMatchesMirror() throws {
         let status = DataStatus.check(root: TestData.root.path, verify: true, files: DataCatalogue.files.filter { $0.size ?? 0 < 5_000_000 && $0.sha256 != nil })

@@ -202,6 +202,10 @@ struct ReportCLITests {
         #expect(run.stderr.contains("imd/imd2025_england_lsoa21.csv"), "\(run.stderr)")
         #expect(run.stderr.contains("gov.uk/government/statistics/english-indices-of-deprivation-2025"))
         #expect(run.stderr.contains("deprivation-map data fetch"))
+        // Only the missing file is named: the linked ones are found (through their links) and intact.
+        #expect(run.stderr.components(separatedBy: "To get it").count == 2, "\(run.stderr)")
+        #expect(run.stderr.contains(DataCatalogue.iod2025File7.url!))
+        #expect(!run.stderr.contains("damaged"))
         #expect(!FileManager.default.fileExists(atPath: folder))
 
         let status = try CLI.run(["data", "status", "--data", data])

@@ -41,6 +41,9 @@ public struct DataFile: Sendable, Hashable, Codable {
 
     /// How to get the file, for error messages.
     public var howToGet: String {
+        if url == nil, let alt = alternative.flatMap(DataCatalogue.file), let altURL = alt.url {
+            return "run `deprivation-map data fetch`, which downloads \(alt.path) from \(altURL) to stand in for it; or download it from \(landingPage), or copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
+        }
         if url != nil { return "run `deprivation-map data fetch` (downloads it from \(url!)), or copy it from a mirror with `deprivation-map data fetch --mirror DIR`" }
         return "download it by hand from \(landingPage) and save it as DATA/\(path), or copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
     }
@@ -110,7 +113,7 @@ public enum DataCatalogue {
             DataFile(path: "lookups/lsoa21_sicbl24_icb24.csv.gz", what: "LSOA 2021 → sub-ICB location → Integrated Care Board 2024 lookup",
                      vintage: "2024", licence: ons, landingPage: "https://geoportal.statistics.gov.uk/search?q=LUP_LSOA_SICBL_ICB",
                      size: 211_675, sha256: "94cdaeb6428938c448fc69956bef8602c9c095b19ebb839c5770fc7ec1d4836e", neededByReport: true),
-            DataFile(path: "services/gp/gp_practices_active_2025-05_geocoded.csv", what: "Active GP practices (NHS ODS epraccur, prescribing setting 4) with BNG coordinates from their postcode",
+            DataFile(path: "services/gp/gp_practices_active_2025-05_geocoded.csv", what: "Active GP practices (NHS ODS epraccur, prescribing setting 4) with BNG coordinates from their postcode (derived; instead, give `report --gp epraccur.csv` with Code-Point Open in postcodes/)",
                      vintage: "May 2025", licence: "NHS England / ODS, " + ogl + "; OS Code-Point Open", landingPage: "https://digital.nhs.uk/services/organisation-data-service/export-data-files/csv-downloads/gp-and-gp-practice-related-data",
                      size: 551_932, sha256: "6983ae07bdd2251bac1e616178bd5b0ba639ce42b487188cc4dce921e1b48596", neededByReport: true),
             DataFile(path: "services/gp/heec_workforce_year_practice.csv", what: "GP, nurse and admin FTE and registered patients per practice, financial years 2023–2025 (NHS Digital General Practice Workforce)",
@@ -119,7 +122,7 @@ public enum DataCatalogue {
             DataFile(path: "services/gp/epraccur_2025-05.csv", what: "NHS ODS GP practice file (epraccur, no header row)",
                      vintage: "May 2025", licence: "NHS England / ODS, " + ogl, landingPage: "https://digital.nhs.uk/services/organisation-data-service/export-data-files/csv-downloads/gp-and-gp-practice-related-data",
                      size: 3_571_263, sha256: "7beab449177354b107ba9abab7c94a7b86dba795b4078cf7c32fdb4f89fe1e66"),
-            DataFile(path: "services/pharmacy/pharmacies_active_2025-04_geocoded.csv", what: "Active community pharmacies (NHS ODS edispensary) with BNG coordinates",
+            DataFile(path: "services/pharmacy/pharmacies_active_2025-04_geocoded.csv", what: "Active community pharmacies (NHS ODS edispensary) with BNG coordinates from their postcode (derived; instead, give `report --pharmacies edispensary.csv` with Code-Point Open in postcodes/)",
                      vintage: "April 2025", licence: "NHS England / ODS, " + ogl + "; OS Code-Point Open", landingPage: "https://digital.nhs.uk/services/organisation-data-service/export-data-files/csv-downloads/other-nhs-organisations",
                      size: 854_274, sha256: "fcb98fdf61e31bddf9051eda835da80516f49537e7c544f75144a856d00862d5", neededByReport: true),
             DataFile(path: "services/pharmacy/edispensary_2025-04.csv", what: "NHS ODS pharmacy file (edispensary, no header row)",
@@ -167,7 +170,8 @@ public struct DataStatus: Sendable, Codable {
     public static func check(root: String, verify: Bool = false, files: [DataFile] = DataCatalogue.files) -> DataStatus {
         let manifest = DataManifest.read(root: root)
         var entries: [Entry] = files.map { file in
-            let path = root + "/" + file.path
+            // Follow symbolic links: a data folder may link to files kept elsewhere.
+            let path = URL(fileURLWithPath: root + "/" + file.path).resolvingSymlinksInPath().path
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
                 return Entry(file: file, state: .missing, detail: nil)
             }

@@ -23,12 +23,12 @@ struct DataOptions: ParsableArguments {
     }
 
     /// The error for a default file missing from the data folder: which file, and how to get it.
-    func missing(_ relative: String, option: String) -> ValidationError {
+    func missing(_ relative: String, option: String) -> DataFolderError {
         let how = DataCatalogue.file(relative)?.howToGet ?? "copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
         guard let root else {
-            return ValidationError("give \(option), or point --data (or DEPRIVATION_MAP_DATA) at the open-data folder (it should hold \(relative)); `deprivation-map data fetch --data DIR` fills a new one.")
+            return DataFolderError("give \(option), or point --data (or DEPRIVATION_MAP_DATA) at the open-data folder (it should hold \(relative)); `deprivation-map data fetch --data DIR` fills a new one.")
         }
-        return ValidationError("the data folder \(root) has no \(relative) (needed for \(option)). To get it, \(how); or give \(option) FILE. `deprivation-map data status` lists what is missing.")
+        return DataFolderError("the data folder \(root) has no \(relative) (needed for \(option)). To get it, \(how); or give \(option) FILE. `deprivation-map data status` lists what is missing.")
     }
 
     /// The ONS lookups for areas of `vintage` (district, ICB, ward), those present.
@@ -53,6 +53,12 @@ struct DataOptions: ParsableArguments {
     func codePoint(_ given: String?) -> String? {
         given ?? file("postcodes/codepo_gb_2025-04.zip")
     }
+}
+
+/// A problem with the data folder found while running (printed without the usage text).
+struct DataFolderError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Loads Code-Point Open once, with progress.

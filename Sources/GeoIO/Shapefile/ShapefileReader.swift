@@ -83,7 +83,9 @@ public final class ShapefileReader {
         guard Self.companion(base, "dbf") != nil else { throw ShapefileError.missingComponent(path: shpPath, missing: name + ".dbf") }
 
         // Sizes: the header states the file length in 16-bit words.
-        let actualSize = (try? fm.attributesOfItem(atPath: shpPath)[.size] as? Int) ?? 0
+        // stat() follows symbolic links (FileManager's attributes describe the link itself).
+        var status = stat()
+        let actualSize = stat(shpPath, &status) == 0 ? Int(status.st_size) : 0
         let header = try Self.readHeader(shpPath)
         if actualSize < 100 || header.fileLength > actualSize {
             throw ShapefileError.truncated(path: shpPath, expectedBytes: max(100, header.fileLength), actualBytes: actualSize, firstAffectedRecord: nil)
