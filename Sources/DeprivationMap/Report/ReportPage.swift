@@ -348,7 +348,7 @@ public enum ReportPage {
         }
         s += "</ul>\n"
         if let a = report.attribution { s += "<p id=\"attribution\">\(escape(a))</p>\n" }
-        s += "<p>Every number on this page is in the CSV files beside it; the GeoJSON layers open in QGIS. Distances are straight lines; the food van's driving times are straight line × \(String(format: "%.1f", report.foodVan?.input.dayMinutes != nil ? 1.3 : 1.3)) detour at the stated speed.</p>\n"
+        s += "<p>Every number on this page is in the CSV files beside it; the GeoJSON layers open in QGIS. Distances to services are straight lines from population-weighted centroids; the food van's driving times follow the travel rule stated with the plan.</p>\n"
         if !report.notes.isEmpty {
             s += "<details><summary>Notes from the joins (\(report.notes.count))</summary><ul>"
             for n in report.notes { s += "<li>\(escape(n))</li>" }
