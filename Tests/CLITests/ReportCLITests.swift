@@ -169,6 +169,20 @@ struct ReportCLITests {
         #expect(verbose.stderr.contains(" s  write the report"))
     }
 
+    @Test("A district too small for the SII (City of London: 6 areas in 3 deciles, none Core20) still gets its page, saying why there is no verdict and no van plan")
+    func smallRegion() throws {
+        let folder = scratch.path("city")
+        let run = try CLI.run(["report", "--region", "City of London", "-o", folder], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("needs at least 5 deprivation groups"))
+        let (dom, console) = try Self.render(folder + "/index.html")
+        #expect(console.count == 1 && console[0].contains("report ready: 6 areas"), "\(console)")
+        #expect(dom.contains("No verdict for this region: the Slope Index of Inequality needs at least 5"))
+        #expect(dom.contains("No food-van plan: no area of the region"))
+        #expect(try Self.checkNumbers(dom: dom, folder: folder) > 20)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/inverse-care-law.json"))
+    }
+
     // MARK: - Bad input
 
     /// The MSE extract in EPSG:27700: quick to read for the error cases.

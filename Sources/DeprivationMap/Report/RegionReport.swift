@@ -85,7 +85,10 @@ public struct RegionReport: Sendable {
     public var access: [AccessResult]
     /// GP FTE (or practices) per 100,000 people within the catchment (2SFCA).
     public var gpSupply: AccessResult
-    public var gap: GapReport
+    /// The inverse-care-law gap; `nil` when fewer than 5 deciles have people (see ``gapUnavailable``).
+    public var gap: GapReport?
+    /// Why there is no gap statistic (e.g. a district with areas in only three deciles).
+    public var gapUnavailable: String?
     /// Catchment radius of ``gpSupply``, metres.
     public var catchmentRadius: Double
     public var foodVan: FoodVanPlan?
@@ -151,12 +154,18 @@ public struct RegionReport: Sendable {
         s.radius = input.catchmentRadius
         let supply = try AccessAnalysis.run(s)
         let attribution = MapOutput.attribution(for: input.inputFiles)
-        let gap = try GapReport.make(
-            title: "GP supply and deprivation", measure: supply.method, unit: supply.unit, higherIsBetter: true,
-            region: supply.regionDescription, grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
-            deciles: supply.deciles, quintiles: supply.quintiles, siiGroups: 10, transform: .none, draws: input.draws,
-            seed: input.seed, confidence: 0.95, concentrationIndex: supply.concentrationIndex, notes: supply.notes,
-            inputs: input.inputFiles, attribution: attribution)
+        var gap: GapReport?
+        var gapUnavailable: String?
+        do {
+            gap = try GapReport.make(
+                title: "GP supply and deprivation", measure: supply.method, unit: supply.unit, higherIsBetter: true,
+                region: supply.regionDescription, grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
+                deciles: supply.deciles, quintiles: supply.quintiles, siiGroups: 10, transform: .none, draws: input.draws,
+                seed: input.seed, confidence: 0.95, concentrationIndex: supply.concentrationIndex, notes: supply.notes,
+                inputs: input.inputFiles, attribution: attribution)
+        } catch let error as SIIError {
+            gapUnavailable = error.description
+        }
 
         // 3. The food-van plan.
         stage("food-van plan", 5)
@@ -210,6 +219,7 @@ public struct RegionReport: Sendable {
                 }
             }
         }
+        if foodVan == nil { depotNote = nil } // no plan, so no depot to explain
         stage("done", 6)
 
         let engine = try ProjectionContext()
@@ -218,7 +228,7 @@ public struct RegionReport: Sendable {
         _ = started
         return RegionReport(
             title: input.title ?? "Deprivation and access to services: \(regionName(map: map, selection: input.selection, geography: input.geography))", regionDescription: map.regionDescription,
-            map: map, access: access, gpSupply: supply, gap: gap, catchmentRadius: input.catchmentRadius, foodVan: foodVan, foodVanSkipped: skipped, depotNote: depotNote,
+            map: map, access: access, gpSupply: supply, gap: gap, gapUnavailable: gapUnavailable, catchmentRadius: input.catchmentRadius, foodVan: foodVan, foodVanSkipped: skipped, depotNote: depotNote,
             attribution: attribution, inputFiles: input.inputFiles, notes: notes, generated: Date(), areaShapes: shapes)
     }
 
@@ -331,18 +341,21 @@ public struct RegionReport: Sendable {
     /// The SII input and fit: per decile the mean GP supply, its standard error, population,
     /// relative rank and fitted value.
     public func inverseCareLawTable() -> ReportTable {
-        let sii = gap.sii
         var rows: [[String]] = []
+        let header = ["decile", "population", "gp_fte_per_100k", "standard_error", "relative_rank", "fitted"]
+        guard let sii = gap?.sii else { return ReportTable(file: "inverse-care-law.csv", header: header, rows: rows) }
         for (k, g) in sii.groups.enumerated() {
             let x = sii.ranks[k]
             rows.append([String(g.group), Self.fixed(g.population, 0), Self.fixed(g.value, 4), Self.fixed(g.standardError, 4),
                          Self.fixed(x, 6), Self.fixed(sii.intercept + sii.slope * x, 4)])
         }
-        return ReportTable(file: "inverse-care-law.csv", header: ["decile", "population", "gp_fte_per_100k", "standard_error", "relative_rank", "fitted"], rows: rows)
+        return ReportTable(file: "inverse-care-law.csv", header: header, rows: rows)
     }
 
     /// SII, RII, concentration index and the fitted ends, with confidence limits.
     public func statisticsTable() -> ReportTable {
+        let header = ["statistic", "value", "lower", "upper"]
+        guard let gap else { return ReportTable(file: "inverse-care-law-statistics.csv", header: header, rows: []) }
         let s = gap.sii
         var rows = [["sii", Self.fixed(s.sii, 4), Self.fixed(s.siiLower, 4), Self.fixed(s.siiUpper, 4)]]
         if let rii = s.rii { rows.append(["rii", Self.fixed(rii, 4), Self.fixed(s.riiLower, 4), Self.fixed(s.riiUpper, 4)]) }
@@ -352,7 +365,7 @@ public struct RegionReport: Sendable {
         if let q = gap.quintileContrast {
             rows.append(["quintile_gap", Self.fixed(q.difference, 4), Self.fixed(q.differenceLower, 4), Self.fixed(q.differenceUpper, 4)])
         }
-        return ReportTable(file: "inverse-care-law-statistics.csv", header: ["statistic", "value", "lower", "upper"], rows: rows)
+        return ReportTable(file: "inverse-care-law-statistics.csv", header: header, rows: rows)
     }
 
     /// Food-van plan in numbers (empty when there is no plan).

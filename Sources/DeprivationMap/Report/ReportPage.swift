@@ -144,22 +144,26 @@ public enum ReportPage {
         h += "</table>\n"
 
         // The inverse care law.
-        h += """
-        <h2 id="inverse-care-law">The inverse care law: GP supply by deprivation</h2>
-        <p class="note">\(escape(report.gap.measure)). Bars: mean by IMD decile, as wide as the decile's share of the population; line: the fitted Slope Index of Inequality (PHE method, 95% limits from \(report.gap.sii.draws) simulations).</p>
-        \(siiChart(report, table: icl))
-        <table id="sii-table"><tr><th class="l">statistic</th><th>value</th><th>95% lower</th><th>95% upper</th></tr>
+        h += "<h2 id=\"inverse-care-law\">The inverse care law: GP supply by deprivation</h2>\n"
+        if let gap = report.gap {
+            h += """
+            <p class="note">\(escape(gap.measure)). Bars: mean by IMD decile, as wide as the decile's share of the population; line: the fitted Slope Index of Inequality (PHE method, 95% limits from \(gap.sii.draws) simulations).</p>
+            \(siiChart(gap.sii, table: icl))
+            <table id="sii-table"><tr><th class="l">statistic</th><th>value</th><th>95% lower</th><th>95% upper</th></tr>
 
-        """
-        let statLabels = ["sii": "Slope Index of Inequality", "rii": "Relative Index of Inequality", "fitted_most_deprived": "fitted, most deprived end",
-                          "fitted_least_deprived": "fitted, least deprived end", "concentration_index": "concentration index",
-                          "quintile_gap": "gap, most − least deprived fifth"]
-        for (r, row) in stats.rows.enumerated() {
-            let d = row[0] == "rii" || row[0] == "concentration_index" ? 3 : 1
-            h += "<tr><td class=\"l\">\(statLabels[row[0]] ?? row[0])</td><td>\(number(stats, row: r, column: "value", decimals: d))</td>"
-            h += "<td>\(row[2].isEmpty ? "" : number(stats, row: r, column: "lower", decimals: d))</td><td>\(row[3].isEmpty ? "" : number(stats, row: r, column: "upper", decimals: d))</td></tr>\n"
+            """
+            let statLabels = ["sii": "Slope Index of Inequality", "rii": "Relative Index of Inequality", "fitted_most_deprived": "fitted, most deprived end",
+                              "fitted_least_deprived": "fitted, least deprived end", "concentration_index": "concentration index",
+                              "quintile_gap": "gap, most − least deprived fifth"]
+            for (r, row) in stats.rows.enumerated() {
+                let d = row[0] == "rii" || row[0] == "concentration_index" ? 3 : 1
+                h += "<tr><td class=\"l\">\(statLabels[row[0]] ?? row[0])</td><td>\(number(stats, row: r, column: "value", decimals: d))</td>"
+                h += "<td>\(row[2].isEmpty ? "" : number(stats, row: r, column: "lower", decimals: d))</td><td>\(row[3].isEmpty ? "" : number(stats, row: r, column: "upper", decimals: d))</td></tr>\n"
+            }
+            h += "</table>\n<p class=\"verdict\" id=\"verdict\">\(escape(gap.verdict))</p>\n"
+        } else {
+            h += "<p class=\"verdict\" id=\"verdict\">No verdict for this region: \(escape(report.gapUnavailable ?? "")) GP supply by decile is in the access table above.</p>\n"
         }
-        h += "</table>\n<p class=\"verdict\" id=\"verdict\">\(escape(report.gap.verdict))</p>\n"
 
         h += foodVanSection(report, figures: van, schedule: tables["food-van-schedule.csv"])
         h += sourcesSection(report)
@@ -275,8 +279,7 @@ public enum ReportPage {
     }
 
     /// Decile bars at their population ranks with the fitted SII line.
-    static func siiChart(_ report: RegionReport, table: ReportTable) -> String {
-        let sii = report.gap.sii
+    static func siiChart(_ sii: SlopeIndex, table: ReportTable) -> String {
         let values = table.rows.map { Double($0[2]) ?? 0 }
         let fitted = [sii.fittedMostDeprived, sii.fittedLeastDeprived]
         let top = max((values + fitted).max() ?? 1, 1e-9) * 1.15

@@ -85,8 +85,10 @@ public enum ReportWriter {
         let services = report.map.serviceLayer()
         try MapOutput.writeGeoJSON(services, to: path("services.geojson"), attribution: attribution)
         try MapOutput.writeCSV(services, to: path("services.csv"))
-        try MapOutput.writeJSON(report.gap, to: path("inverse-care-law.json"))
-        try MapOutput.writeText(report.gap.markdown(), to: path("inverse-care-law.md"))
+        if let gap = report.gap {
+            try MapOutput.writeJSON(gap, to: path("inverse-care-law.json"))
+            try MapOutput.writeText(gap.markdown(), to: path("inverse-care-law.md"))
+        }
         if let plan = report.foodVan {
             let schedule = plan.scheduleRows(), areaRows = plan.areaRows()
             let t = ReportTable(file: "food-van-schedule.csv", header: schedule.header, rows: schedule.rows)
