@@ -158,7 +158,8 @@ public struct RegionReport: Sendable {
         var gapUnavailable: String?
         do {
             gap = try GapReport.make(
-                title: "GP supply and deprivation", measure: supply.method, unit: supply.unit, higherIsBetter: true,
+                title: "GP supply and deprivation", measure: supply.method,
+                unit: input.gpCapacity != nil ? "GP FTE per 100,000 people" : supply.unit, higherIsBetter: true,
                 region: supply.regionDescription, grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
                 deciles: supply.deciles, quintiles: supply.quintiles, siiGroups: 10, transform: .none, draws: input.draws,
                 seed: input.seed, confidence: 0.95, concentrationIndex: supply.concentrationIndex, notes: supply.notes,

@@ -8,6 +8,7 @@ public enum ReportPage {
     public static let decileColours = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
                                        "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695"]
     static let serviceColours = ["gp": "#1b7837", "pharmacy": "#762a83", "supermarket": "#e08214"]
+    static let dayColours = ["#000000", "#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf"]
     static let layerLabels = ["gp": "GP practices", "pharmacy": "pharmacies", "supermarket": "supermarkets"]
 
     static func escape(_ s: String) -> String {
@@ -225,7 +226,6 @@ public enum ReportPage {
             s += "</g>\n"
         }
         if let plan = report.foodVan {
-            let dayColours = ["#000000", "#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf"]
             s += "<g id=\"layer-foodvan\" class=\"layer\">\n"
             for (d, line) in plan.routeLines.enumerated() {
                 let pts = line.map { "\(x($0)),\(y($0))" }.joined(separator: " ")
@@ -244,7 +244,13 @@ public enum ReportPage {
             let n = map.serviceAreas[k].filter { $0 >= 0 }.count
             s += "<div><label><input type=\"checkbox\" data-layer=\"layer-\(type)\" checked> <span class=\"sw\" style=\"background:\(serviceColours[type] ?? "#000")\"></span>\(layerLabels[type] ?? type) (\(n))</label></div>"
         }
-        if report.foodVan != nil { s += "<div><label><input type=\"checkbox\" data-layer=\"layer-foodvan\" checked> food-van route and stops</label></div>" }
+        if let plan = report.foodVan {
+            s += "<div><label><input type=\"checkbox\" data-layer=\"layer-foodvan\" checked> food-van route and stops</label></div><div class=\"legend\">"
+            for (d, route) in plan.routes.enumerated() {
+                s += "<div><span class=\"sw\" style=\"background:\(dayColours[d % dayColours.count])\"></span>day \(route.day) (\(route.stops.count) stops)</div>"
+            }
+            s += "<div>□ depot: \(escape(plan.depotLabel))</div></div>"
+        }
         s += "</div>\n<div class=\"legend\"><b>IMD decile (national)</b>"
         for d in 1...10 {
             let label = d == 1 ? "1 most deprived" : d == 10 ? "10 least deprived" : "\(d)"
