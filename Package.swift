@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "postcode-join-benchmark", targets: ["PostcodeJoinBenchmark"]),
         .executable(name: "access-benchmark", targets: ["AccessBenchmark"]),
         .executable(name: "food-van-benchmark", targets: ["FoodVanBenchmark"]),
+        .executable(name: "report-benchmark", targets: ["ReportBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,6 +50,7 @@ let package = Package(
         .executableTarget(name: "AccessBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Access",
                           exclude: ["pysal_access.py", "run"]),
         .executableTarget(name: "FoodVanBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/FoodVan"),
+        .executableTarget(name: "ReportBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Report"),
 
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),

@@ -1,0 +1,68 @@
+// report-benchmark: the region report end to end, as `deprivation-map report` runs it — read the
+// national inputs (LSOA 2021 boundaries, IMD 2025, Census 2021, centroids, lookups, GP practices
+// and workforce, pharmacies, Geolytix), build (joins, three nearest-service measures, the GP
+// 2SFCA, the SII, the food-van plan) and write the folder (page, layers, tables). Issue 6's target:
+// under 30 s after the build for Mid and South Essex.
+//
+//     swift run -c release report-benchmark [--runs N] [REGION …]   (default: "Mid and South Essex" QJK)
+import BenchmarkSupport
+import DeprivationMap
+import Foundation
+
+let data = dataRoot()
+var runs = 3
+var regions: [String] = []
+var arguments = CommandLine.arguments.dropFirst()
+while let arg = arguments.popFirst() {
+    if arg == "--runs" { runs = Int(arguments.popFirst() ?? "") ?? runs } else { regions.append(arg) }
+}
+if regions.isEmpty { regions = ["Mid and South Essex", "QJK"] }
+
+func read() throws -> (Areas, DeprivationTable, AreaValues, [String: Coordinate], AreaGeography, ServiceSet, ServiceSet, ServiceSet, ServiceCapacity) {
+    let areas = try Areas.load(path: data + "/boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp")
+    let imd = try DeprivationTable.read(paths: [data + "/imd/imd2025_england_lsoa21.csv"])
+    let population = try AreaValues.read(path: data + "/population/census2021_usual_residents_lsoa21_age6.csv")
+    let centroids = try readCentroids(path: data + "/centroids/lsoa21_ew_centres_drkane.csv", crs: .britishNationalGrid)
+    let geography = try AreaGeography.read(paths: [data + "/lookups/lsoa21_ward24_ltla24.csv.gz", data + "/lookups/lsoa21_sicbl24_icb24.csv.gz"])
+    let gp = try ServiceReader.read(path: data + "/services/gp/gp_practices_active_2025-05_geocoded.csv", type: "gp")
+    let pharmacy = try ServiceReader.read(path: data + "/services/pharmacy/pharmacies_active_2025-04_geocoded.csv", type: "pharmacy")
+    let stores = try ServiceReader.read(path: data + "/services/retail/geolytix_retail_points_v24_202206.csv", type: "supermarket",
+                                        filters: [.init(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
+    let fte = try ServiceCapacity.read(path: data + "/services/gp/heec_workforce_year_practice.csv", valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [("Year", "2025")])
+    return (areas, imd, population, centroids, geography, gp, pharmacy, stores, fte)
+}
+
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("report-benchmark-\(getpid())").path
+try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+print("report-benchmark: \(runs) runs per region, medians (this machine, release build)")
+for region in regions {
+    var phases: [String: [Double]] = [:]
+    var areaCount = 0
+    for run in 1...runs {
+        var t = now()
+        let start = t
+        func lap(_ name: String) { let n = now(); phases[name, default: []].append(n - t); t = n }
+        let (areas, imd, population, centroids, geography, gp, pharmacy, stores, fte) = try read()
+        lap("read inputs")
+        var input = RegionReportInput(areas: areas, imd: imd, selection: try RegionSelection.named(region, geography: geography),
+                                      gp: gp, pharmacy: pharmacy, foodStores: stores)
+        input.population = population
+        input.centroids = centroids
+        input.geography = geography
+        input.gpCapacity = fte
+        input.draws = 20_000
+        let report = try RegionReport.build(input)
+        lap("joins, access, SII, food van")
+        try ReportWriter.write(report, to: scratch + "/run\(run)")
+        lap("write page, layers, tables")
+        phases["total", default: []].append(now() - start)
+        areaCount = report.map.areas.codes.count
+    }
+    print("  \(region): \(areaCount) areas")
+    for name in ["read inputs", "joins, access, SII, food van", "write page, layers, tables", "total"] {
+        print("    " + name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%6.2f s", median(phases[name] ?? [])))
+    }
+}
+print(String(format: "  peak memory %.0f MiB", peakMemoryMiB()))
