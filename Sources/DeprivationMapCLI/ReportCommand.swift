@@ -24,7 +24,8 @@ struct ReportCommand: ParsableCommand {
             charts, verdict, van schedule, sources), areas.geojson/.csv, services.geojson/.csv, \
             food-van.geojson, and the CSV tables behind every number on the page (core20.csv, \
             access-by-decile.csv, inverse-care-law.csv, inverse-care-law-statistics.csv, \
-            food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv). The \
+            food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv), \
+            inverse-care-law.md/.json (the full gap report) and food-van-summary.json. The \
             folder is written under a temporary name and renamed when complete; an earlier report \
             folder there is replaced.
             """

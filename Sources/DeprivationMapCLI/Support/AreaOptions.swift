@@ -11,7 +11,7 @@ struct AreaOptions: ParsableArguments {
     @Option(help: "Field holding the area code (default: the first text field named …CD or …code).")
     var codeField: String?
 
-    @Option(help: ArgumentHelp("English IMD file(s) (repeatable; default: the data folder's imd/imd2025_england_lsoa21.csv).", valueName: "file"))
+    @Option(help: ArgumentHelp("English IMD file(s) (repeatable; default: the data folder's imd/imd2025_england_lsoa21.csv, or IoD2025 File 7 there).", valueName: "file"))
     var imd: [String] = []
 
     @Option(help: ArgumentHelp("Population per area (CSV with a code and a total column); default: the IMD denominators, or Census 2021 from the data folder for LSOA 2021.", valueName: "file"))
