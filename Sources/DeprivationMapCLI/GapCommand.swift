@@ -100,10 +100,10 @@ struct GapCommand: ParsableCommand {
             try csv.commit()
             written.append(csvPath)
         } else {
-            let input = try options.makeInput(data: data, bar: bar)
+            let (input, files) = try options.makeInput(data: data, bar: bar)
             let result = try AccessAnalysis.run(input)
             bar.clear()
-            let attribution = MapOutput.attribution(for: options.inputFiles)
+            let attribution = MapOutput.attribution(for: files)
             let geojson = MapOutput.sibling(of: output, extension: "geojson")
             report = try GapReport.make(
                 title: title ?? "Access to \(input.services.type) and deprivation", measure: result.method, unit: result.unit,
@@ -111,7 +111,7 @@ struct GapCommand: ParsableCommand {
                 grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
                 deciles: result.deciles, quintiles: result.quintiles, siiGroups: input.siiGroups, transform: input.transform,
                 draws: input.draws, seed: input.seed, confidence: input.confidence, concentrationIndex: result.concentrationIndex,
-                notes: result.notes, inputs: options.inputFiles, attribution: attribution)
+                notes: result.notes, inputs: files, attribution: attribution)
             let layer = result.layer()
             try MapOutput.writeGeoJSON(layer, to: geojson, attribution: attribution)
             try MapOutput.writeCSV(layer, to: csvPath)

@@ -2,29 +2,10 @@ import ArgumentParser
 import DeprivationMap
 import Foundation
 
-/// Options shared by `access` and `gap`: areas, IMD, population, services and their capacity,
-/// the measure, need weighting, region and the SII settings.
+/// Options shared by `access` and `gap`: areas, IMD, population and region (``AreaOptions``, with
+/// data-folder defaults), services and their capacity, the measure, need weighting and the SII settings.
 struct AccessOptions: ParsableArguments {
-    @Option(help: "Polygon layer of areas (.shp or .geojson), e.g. LSOA boundaries.")
-    var areas: String?
-
-    @Option(help: "Field holding the area code (default: the first text field named …CD or …code).")
-    var codeField: String?
-
-    @Option(help: "English IMD file(s) (repeatable; merged by code, e.g. IoD2019 File 1 and File 6 for population).")
-    var imd: [String] = []
-
-    @Option(help: "Population per area (CSV with a code and a total column); default: the IMD file's denominators.")
-    var population: String?
-
-    @Option(help: "Population column of --population (default: a total-population column).")
-    var populationColumn: String?
-
-    @Option(help: "Population-weighted centroids (CSV: code and easting/northing or lon/lat); default: the data folder's for the areas' vintage.")
-    var centroids: String?
-
-    @Flag(help: "Measure from the centroid of each polygon (computed in EPSG:27700) instead of population-weighted centroids.")
-    var polygonCentroids = false
+    @OptionGroup var area: AreaOptions
 
     @Option(help: ArgumentHelp("Services as TYPE=FILE or FILE: epraccur, edispensary, Geolytix, CSV with coordinates or postcodes, GeoJSON, shapefile.", valueName: "type=file"))
     var services: String?
@@ -74,15 +55,6 @@ struct AccessOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Need-weight demand by the IMD health domain: population × FACTOR^(health score).", valueName: "factor"))
     var healthNeedFactor: Double?
 
-    @Option(help: ArgumentHelp("Keep areas in this district (name or code; repeatable).", valueName: "name"))
-    var district: [String] = []
-
-    @Option(help: ArgumentHelp("Keep areas in this ICB (E54… or NHS code, e.g. QH8).", valueName: "code"))
-    var icb: String?
-
-    @Option(help: ArgumentHelp("Keep areas inside the polygons of this file.", valueName: "file"))
-    var region: String?
-
     @Option(help: ArgumentHelp("Groups of the SII: decile or quintile.", valueName: "groups"))
     var siiGroups: String = "decile"
 
@@ -113,21 +85,12 @@ struct AccessOptions: ParsableArguments {
         for w in capacityWhere where !w.contains("=") { throw ValidationError("--capacity-where takes COLUMN=VALUE; got '\(w)'.") }
     }
 
-    /// All input files, for the attribution notice.
-    var inputFiles: [String] {
-        [areas].compactMap { $0 } + imd + [services.map { MapCommand.split($0).1 }].compactMap { $0 } + [population, centroids, capacity, matrix, needAges].compactMap { $0 }
-    }
-
-    /// Reads everything and builds the analysis input.
-    func makeInput(data: DataOptions, bar: ProgressBar) throws -> AccessInput {
-        guard let areas else { throw ValidationError("give the areas with --areas (e.g. boundaries/lsoa11_ew_bsc/lsoa11_ew_bsc_v3.shp).") }
+    /// Reads everything and builds the analysis input; returns it with every file read (for the
+    /// attribution notice).
+    func makeInput(data: DataOptions, bar: ProgressBar) throws -> (AccessInput, [String]) {
         guard let services else { throw ValidationError("give the services with --services TYPE=FILE.") }
-        guard !imd.isEmpty else { throw ValidationError("give the English IMD with --imd.") }
-        let areaSet = try Areas.load(path: areas, codeField: codeField)
-        let table = try DeprivationTable.read(paths: imd)
-        guard table.kind == .englishIMD else {
-            throw AccessError.badParameter("\(imd.joined(separator: ", ")): this is the Welsh WIMD; access by IMD decile needs the English IMD (deciles of the Welsh index rank a different population).")
-        }
+        let loaded = try area.load(data: data, progress: bar.callback)
+        var files = loaded.files
         let (type, path) = MapCommand.split(services)
         var set: ServiceSet
         do {
@@ -135,16 +98,16 @@ struct AccessOptions: ParsableArguments {
         } catch ServiceError.needsPostcodes {
             guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: path) }
             set = try ServiceReader.read(path: path, type: type, postcodes: try loadPostcodes(zip, bar: bar))
+            files.append(zip)
         }
-        var input = AccessInput(areas: areaSet, imd: table, services: set)
-        if let population { input.population = try AreaValues.read(path: population, column: populationColumn) }
-        if !polygonCentroids {
-            let file = centroids ?? data.centroidFile(for: areaSet.vintage)
-            if let file {
-                input.centroids = try readCentroids(path: file, crs: .britishNationalGrid)
-                input.centroidSource = URL(fileURLWithPath: file).lastPathComponent
-            }
-        }
+        files.append(path)
+        files += [capacity, matrix, needAges].compactMap { $0 }
+        var input = AccessInput(areas: loaded.areas, imd: loaded.imd, services: set)
+        input.population = loaded.population
+        input.centroids = loaded.centroids
+        input.centroidSource = loaded.centroidSource
+        input.geography = loaded.geography
+        input.selection = loaded.selection
         if let capacity, let capacityColumn {
             input.capacity = try ServiceCapacity.read(path: capacity, valueColumn: capacityColumn, idColumn: capacityId,
                                                       filters: columnFilters(capacityWhere))
@@ -161,21 +124,13 @@ struct AccessOptions: ParsableArguments {
         } else if let healthNeedFactor {
             input.need = .healthDomain(factor: healthNeedFactor)
         }
-        if !district.isEmpty || icb != nil {
-            let files = data.geographyFiles(for: areaSet.vintage)
-            guard !files.isEmpty else {
-                throw AccessError.badParameter("--district and --icb need the ONS lookups of the data folder (lookups/…): pass --data DIR or set DEPRIVATION_MAP_DATA.")
-            }
-            input.geography = try AreaGeography.read(paths: files)
-        }
-        input.selection = RegionSelection(districts: district, icb: icb, polygonPath: region)
         input.siiGroups = siiGroups == "quintile" ? 5 : 10
         input.transform = SIITransform(rawValue: transform)!
         input.draws = draws
         input.seed = seed
         input.confidence = confidence
         input.progress = bar.callback
-        return input
+        return (input, files)
     }
 }
 
