@@ -150,25 +150,6 @@ struct FoodVanCommand: ParsableCommand {
         return Double(h * 60 + m)
     }
 
-    /// The depot in EPSG:27700 from a postcode or "E,N".
-    func depotPoint() throws -> (Coordinate, String) {
-        let parts = depot.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        if parts.count == 2, let e = Double(parts[0]), let n = Double(parts[1]) {
-            if abs(e) <= 180 && abs(n) <= 90 {
-                throw ValidationError("--depot \(depot) looks like longitude,latitude; give a British National Grid easting,northing in metres (e.g. 588000,186000) or a postcode.")
-            }
-            guard (0...700_000).contains(e), (0...1_300_000).contains(n) else {
-                throw ValidationError("--depot \(depot) is not a British National Grid easting,northing (easting 0–700000, northing 0–1300000).")
-            }
-            return (Coordinate(x: e, y: n), "E \(Int(e)) N \(Int(n))")
-        }
-        guard let zip = data.codePoint(postcodes) else {
-            throw ValidationError("--depot \(depot) is a postcode, which needs Code-Point Open: pass --postcodes FILE or set DEPRIVATION_MAP_DATA.")
-        }
-        let point = try CodePointOpen.locate(depot, path: zip)
-        return (point, Postcode.normalise(depot).map(Postcode.display) ?? depot)
-    }
-
     func storeFilters(path: String) throws -> ([ServiceReader.RowFilter], String?) {
         if let storeSizes, storeSizes.lowercased() == "all" { return ([], nil) }
         let header = (try? CSVTable(path: path))?.header.map(CSVTable.normalise) ?? []
@@ -187,7 +168,7 @@ struct FoodVanCommand: ParsableCommand {
         let bar = ProgressBar(quiet: quiet)
         var notes: [String] = []
         let loaded = try area.load(data: data, progress: bar.callback)
-        let (depotCoordinate, depotLabel) = try depotPoint()
+        let (depotCoordinate, depotLabel, depotZip) = try data.depot(depot, postcodes: postcodes)
         guard let storePath = foodStores ?? data.file("services/retail/geolytix_retail_points_v24_202206.csv") else {
             throw ValidationError("give the food stores with --food-stores FILE (e.g. Geolytix Retail Points), or set DEPRIVATION_MAP_DATA.")
         }
@@ -206,7 +187,7 @@ struct FoodVanCommand: ParsableCommand {
             }
             files.append(sites)
         }
-        if Postcode.normalise(depot) != nil, let zip = data.codePoint(postcodes) { files.append(zip) }
+        if let depotZip { files.append(depotZip) }
 
         var input = FoodVanInput(areas: loaded.areas, imd: loaded.imd, stores: stores, depot: depotCoordinate, depotLabel: depotLabel)
         input.population = loaded.population

@@ -182,7 +182,7 @@ struct ReportCommand: ParsableCommand {
         input.progress = bar.callback
         var van = ReportFoodVanSettings()
         if let depot {
-            let (point, label, zip) = try depotPoint(depot)
+            let (point, label, zip) = try data.depot(depot, postcodes: nil)
             van.depot = point
             van.depotLabel = label
             if let zip { files.append(zip) }
@@ -245,20 +245,5 @@ struct ReportCommand: ParsableCommand {
         }
         lines.append("`deprivation-map data status` lists the whole folder.")
         throw DataFolderError(lines.joined(separator: "\n"))
-    }
-
-    func depotPoint(_ text: String) throws -> (Coordinate, String, String?) {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        if parts.count == 2, let e = Double(parts[0]), let n = Double(parts[1]) {
-            guard (0...700_000).contains(e), (0...1_300_000).contains(n) else {
-                throw ValidationError("--depot \(text) is not a British National Grid easting,northing (easting 0–700000, northing 0–1300000).")
-            }
-            return (Coordinate(x: e, y: n), "E \(Int(e)) N \(Int(n))", nil)
-        }
-        guard let zip = data.codePoint(nil) else {
-            throw ValidationError("--depot \(text) is a postcode, which needs Code-Point Open (postcodes/codepo_gb_2025-04.zip in the data folder).")
-        }
-        let point = try CodePointOpen.locate(text, path: zip)
-        return (point, Postcode.normalise(text).map(Postcode.display) ?? text, zip)
     }
 }

@@ -183,6 +183,23 @@ struct ReportCLITests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/inverse-care-law.json"))
     }
 
+    @Test("--depot with a postcode: the van leaves from it (SS2 6ER, Southend Civic Centre), and the page says so")
+    func depotPostcode() throws {
+        let folder = scratch.path("southend-depot")
+        let run = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "--depot", "SS2 6ER", "-o", folder], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let schedule = try Self.csv(folder + "/food-van-schedule.csv")
+        let name = schedule[0].firstIndex(of: "name")!, e = schedule[0].firstIndex(of: "easting")!, n = schedule[0].firstIndex(of: "northing")!
+        #expect(schedule[1][name] == "Depot SS2 6ER")
+        #expect(schedule[1][e] == "587937" && schedule[1][n] == "186364")
+        let page = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+        #expect(page.contains("depot: SS2 6ER"))
+        #expect(!page.contains("The depot was not given"))
+        let bad = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "--depot", "0.71,51.54", "-o", scratch.path("x")], environment: env)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("looks like longitude,latitude"))
+    }
+
     // MARK: - Bad input
 
     /// The MSE extract in EPSG:27700: quick to read for the error cases.

@@ -49,6 +49,26 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// A food-van depot in EPSG:27700 from a postcode (located with Code-Point Open: `postcodes`
+    /// or the data folder's) or "E,N"; with its label and the Code-Point file used, if any.
+    func depot(_ text: String, postcodes: String?) throws -> (Coordinate, String, String?) {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.count == 2, let e = Double(parts[0]), let n = Double(parts[1]) {
+            if abs(e) <= 180 && abs(n) <= 90 {
+                throw ValidationError("--depot \(text) looks like longitude,latitude; give a British National Grid easting,northing in metres (e.g. 588000,186000) or a postcode.")
+            }
+            guard (0...700_000).contains(e), (0...1_300_000).contains(n) else {
+                throw ValidationError("--depot \(text) is not a British National Grid easting,northing (easting 0–700000, northing 0–1300000).")
+            }
+            return (Coordinate(x: e, y: n), "E \(Int(e)) N \(Int(n))", nil)
+        }
+        guard let zip = codePoint(postcodes) else {
+            throw ValidationError("--depot \(text) is a postcode, which needs Code-Point Open: pass --postcodes FILE or set DEPRIVATION_MAP_DATA.")
+        }
+        let point = try CodePointOpen.locate(text, path: zip)
+        return (point, Postcode.normalise(text).map(Postcode.display) ?? text, zip)
+    }
+
     /// Code-Point Open: `given`, or the copy in the data folder.
     func codePoint(_ given: String?) -> String? {
         given ?? file("postcodes/codepo_gb_2025-04.zip")
