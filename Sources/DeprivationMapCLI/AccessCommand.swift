@@ -52,23 +52,27 @@ struct AccessCommand: ParsableCommand {
     func run() throws {
         InterruptHandling.install()
         let started = Date()
+        let csvPath = MapOutput.sibling(of: output, extension: "csv")
+        let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
+        try OutputSafety.check(outputs: [output, csvPath, summaryPath], inputs: options.inputPaths)
         let bar = ProgressBar(quiet: quiet)
         let (input, files) = try options.makeInput(data: data, bar: bar)
         let result = try AccessAnalysis.run(input)
         bar.clear()
         let attribution = MapOutput.attribution(for: files)
-        let csvPath = MapOutput.sibling(of: output, extension: "csv")
-        let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
         let layer = result.layer()
-        try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
-        try MapOutput.writeCSV(layer, to: csvPath)
-        try MapOutput.writeJSON(result.summary(attribution: attribution), to: summaryPath)
+        // All outputs or none.
+        try OutputTransaction.perform {
+            try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+            try MapOutput.writeCSV(layer, to: csvPath)
+            try MapOutput.writeJSON(result.summary(attribution: attribution), to: summaryPath)
+        }
         print(result.report())
         guard !quiet else { return }
         var line = "\(grouped(result.areas.codes.count)) areas (\(result.regionDescription)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(csvPath), \(summaryPath)"
         if let pairs = result.pairCount { line += "\n  \(grouped(pairs)) area–service pairs within the radius (all analysed areas)" }
         if result.pairCount != nil {
-            line += "\n  \(grouped(result.areasWithoutService)) selected areas (\(grouped(Int(result.populationWithoutService.rounded()))) people) reach no service within the radius" + (result.measure.catchment != nil ? ": their access is 0 and reaches_service is false" : "")
+            line += "\n  \(grouped(result.areasWithoutService)) selected areas (\(grouped(Int(saturating: result.populationWithoutService))) people) reach no service within the radius" + (result.measure.catchment != nil ? ": their access is 0 and reaches_service is false" : "")
         }
         printError(line)
         for n in result.notes { printError("note: \(n)") }

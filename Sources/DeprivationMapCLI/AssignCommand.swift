@@ -65,6 +65,7 @@ struct AssignCommand: ParsableCommand {
     func run() throws {
         InterruptHandling.install()
         let started = Date()
+        try OutputSafety.check(outputs: [output], inputs: [points, areas, postcodes] + imd)
         let bar = ProgressBar(quiet: quiet)
         let areaSet = try Areas.load(path: areas, codeField: codeField)
         let table = imd.isEmpty ? nil : try DeprivationTable.read(paths: imd)
@@ -155,7 +156,7 @@ struct AssignCommand: ParsableCommand {
         let total = coordinates.count
         printError("assigned \(grouped(total)) points to \(grouped(areaSet.codes.count)) areas in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output)")
         printError("  inside an area: \(countAndShare(result.insideCount, of: total))")
-        if nearest != nil { printError("  nearest area within \(grouped(Int(nearest!))) m: \(countAndShare(result.nearestCount, of: total))") }
+        if nearest != nil { printError("  nearest area within \(grouped(Int(saturating: nearest!, .towardZero))) m: \(countAndShare(result.nearestCount, of: total))") }
         printError("  unmatched: \(countAndShare(result.unmatchedCount, of: total))")
         printError("  in two or more areas: \(grouped(result.multiple.count))" + (result.multiple.isEmpty ? "" : " (first kept), e.g. " + result.multiple.prefix(3).map { m in "point \(m.point + 1) in \(m.areas.map { areaSet.codes[$0] }.joined(separator: " and "))" }.joined(separator: "; ")))
         for r in result.repaired { printError("  repaired invalid polygon \(r)") }

@@ -165,6 +165,11 @@ struct FoodVanCommand: ParsableCommand {
     func run() throws {
         InterruptHandling.install()
         let started = Date()
+        let schedulePath = MapOutput.sibling(of: output, extension: "csv")
+        let areasPath = MapOutput.sibling(of: output, suffix: "-areas", extension: "csv")
+        let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
+        try OutputSafety.check(outputs: [output, schedulePath, areasPath, summaryPath],
+                               inputs: area.inputPaths + [foodStores, foodMatrix, sites, postcodes, travelMatrix])
         let bar = ProgressBar(quiet: quiet)
         var notes: [String] = []
         let loaded = try area.load(data: data, progress: bar.callback)
@@ -215,15 +220,15 @@ struct FoodVanCommand: ParsableCommand {
 
         // Everything is computed; now the outputs, each written to a temporary file and renamed.
         let attribution = MapOutput.attribution(for: files)
-        let schedulePath = MapOutput.sibling(of: output, extension: "csv")
-        let areasPath = MapOutput.sibling(of: output, suffix: "-areas", extension: "csv")
-        let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
         let layer = try plan.mapLayer()
         let schedule = plan.scheduleRows(), areaTable = plan.areaRows()
-        try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
-        try MapOutput.writeTable(header: areaTable.header, rows: areaTable.rows, to: areasPath)
-        try MapOutput.writeJSON(plan.summary(attribution: attribution), to: summaryPath)
-        try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+        // All outputs or none.
+        try OutputTransaction.perform {
+            try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
+            try MapOutput.writeTable(header: areaTable.header, rows: areaTable.rows, to: areasPath)
+            try MapOutput.writeJSON(plan.summary(attribution: attribution), to: summaryPath)
+            try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+        }
         print(plan.report())
         guard !quiet else { return }
         printError("planned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(schedulePath), \(areasPath), \(summaryPath)")

@@ -73,6 +73,13 @@ struct GapCommand: ParsableCommand {
         let bar = ProgressBar(quiet: quiet)
         let jsonPath = MapOutput.sibling(of: output, extension: "json")
         let csvPath = MapOutput.sibling(of: output, extension: "csv")
+        try OutputSafety.check(outputs: [output, jsonPath, csvPath, MapOutput.sibling(of: output, extension: "geojson")],
+                               inputs: [practices, practiceImd] + options.inputPaths)
+        // All outputs or none: the tables below are renamed into place only with the report.
+        try OutputTransaction.perform { try write(bar: bar, jsonPath: jsonPath, csvPath: csvPath) }
+    }
+
+    private func write(bar: ProgressBar, jsonPath: String, csvPath: String) throws {
         let report: GapReport
         var written: [String] = []
         if let practices {

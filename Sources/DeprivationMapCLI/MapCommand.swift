@@ -96,6 +96,10 @@ struct MapCommand: ParsableCommand {
     func run() throws {
         InterruptHandling.install()
         let started = Date()
+        let csvPath = MapOutput.sibling(of: output, extension: "csv")
+        let outputs = [output, csvPath, MapOutput.sibling(of: output, suffix: "-services", extension: "csv"),
+                       MapOutput.sibling(of: output, suffix: "-wards", extension: "geojson"), MapOutput.sibling(of: output, suffix: "-wards", extension: "csv")]
+        try OutputSafety.check(outputs: outputs, inputs: [areas, lookup, population, postcodes, region, wards, centroids] + imd + services.map { Self.split($0).1 })
         let bar = ProgressBar(quiet: quiet)
         let areaSet = try Areas.load(path: areas, codeField: codeField)
         var input = AreaMapInput(areas: areaSet)
@@ -153,21 +157,20 @@ struct MapCommand: ParsableCommand {
         let layer = map.layer()
         let sources = [areas] + imd + services.map { Self.split($0).1 } + (population.map { [$0] } ?? [])
         let attribution = MapOutput.attribution(for: sources + (postcodeIndex != nil ? [data.codePoint(postcodes)!] : []))
-        let csvPath = MapOutput.sibling(of: output, extension: "csv")
-        try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
-        try MapOutput.writeCSV(layer, to: csvPath)
         var written = [output, csvPath]
-        if !map.services.isEmpty {
-            let path = MapOutput.sibling(of: output, suffix: "-services", extension: "csv")
-            try MapOutput.writeCSV(map.serviceLayer(), to: path)
-            written.append(path)
-        }
-        if let w = input.wards, let wardLayer = map.wardLayer(wards: w) {
-            let g = MapOutput.sibling(of: output, suffix: "-wards", extension: "geojson")
-            let c = MapOutput.sibling(of: output, suffix: "-wards", extension: "csv")
-            try MapOutput.writeGeoJSON(wardLayer, to: g, attribution: attribution)
-            try MapOutput.writeCSV(wardLayer, to: c)
-            written += [g, c]
+        // All outputs or none: each is renamed into place only when every one has been written.
+        try OutputTransaction.perform {
+            try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+            try MapOutput.writeCSV(layer, to: csvPath)
+            if !map.services.isEmpty {
+                try MapOutput.writeCSV(map.serviceLayer(), to: outputs[2])
+                written.append(outputs[2])
+            }
+            if let w = input.wards, let wardLayer = map.wardLayer(wards: w) {
+                try MapOutput.writeGeoJSON(wardLayer, to: outputs[3], attribution: attribution)
+                try MapOutput.writeCSV(wardLayer, to: outputs[4])
+                written += [outputs[3], outputs[4]]
+            }
         }
 
         print(Self.decileTable(map))
@@ -205,7 +208,7 @@ struct MapCommand: ParsableCommand {
         for t in map.serviceTypes { header += ["\(t)", "\(t)_per_10k"] }
         var lines = [header]
         func line(_ label: String, _ areas: Int, _ pop: Double, _ services: [Int]) -> [String] {
-            var cells = [label, grouped(areas), grouped(Int(pop.rounded())), totalPopulation > 0 ? String(format: "%.1f%%", 100 * pop / totalPopulation) : ""]
+            var cells = [label, grouped(areas), grouped(Int(saturating: pop)), totalPopulation > 0 ? String(format: "%.1f%%", 100 * pop / totalPopulation) : ""]
             for s in services { cells += [grouped(s), pop > 0 ? String(format: "%.2f", Double(s) / pop * 10_000) : ""] }
             return cells
         }

@@ -121,6 +121,8 @@ struct ReportCommand: ParsableCommand {
         let started = Date()
         let folder = outputFolder()
         try ReportWriter.checkDestination(folder) // before any work: a folder we cannot write is found at once
+        // The report replaces its whole folder: no input (nor the data folder) may lie inside it.
+        try OutputSafety.check(outputs: [], inputs: area.inputPaths + [gp, gpWorkforce, pharmacies, foodStores, data.root], outputFolders: [folder])
         let bar = ProgressBar(quiet: quiet)
         var timings: [(String, Double)] = []
         var lap = Date()

@@ -66,7 +66,7 @@ func withContentsOfFile<R>(_ path: String, cannotRead: (String) -> Error, _ body
         data = try FileContents.load(path: path)
     } catch let error as CompressionError {
         if case .cannotRead(_, let reason) = error { throw cannotRead(reason) }
-        throw cannotRead(error.description)
+        throw error // damaged, too large: the compression error already names the file and the fix
     }
     return try data.withUnsafeBytes { try body($0.bindMemory(to: UInt8.self)) }
 }

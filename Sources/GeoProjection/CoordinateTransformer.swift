@@ -20,7 +20,7 @@ public struct OperationInfo: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func format(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(v)
+        Int(exactly: v).map(String.init) ?? String(v)
     }
 }
 

@@ -60,7 +60,7 @@ struct ConverterTests {
         for ext in ["shx", "dbf", "prj", "cpg"] {
             try FileManager.default.copyItem(atPath: String(mse.dropLast(3)) + ext, toPath: dir.path("a." + ext))
         }
-        #expect(throws: OutputError.overwritesInput(path: dir.path("a.dbf"))) {
+        #expect(throws: OutputError.overwritesInput(path: dir.path("a.dbf"), input: dir.path("a.shp"))) {
             _ = try Converter.convert(input: dir.path("a.shp"), output: dir.path("a.dbf"))
         }
     }

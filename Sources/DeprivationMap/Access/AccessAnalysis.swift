@@ -292,7 +292,7 @@ public enum AccessAnalysis {
             }
             let per = DistanceDecay.format(input.scale)
             valueField = "access_per_\(per == "100000" ? "100k" : per)"
-            unit = "\(supplyLabel) per \(grouped(Int(input.scale))) \(input.need == nil ? "people" : "need-weighted people")"
+            unit = "\(supplyLabel) per \(grouped(Int(saturating: input.scale, .towardZero))) \(input.need == nil ? "people" : "need-weighted people")"
             method = "\(input.measure.rawValue.uppercased()) (\(place), catchment \(DistanceDecay.format(r)) \(matrix == nil ? "m" : "minutes"), decay \(decay), demand \(demandText), supply \(supplyText))"
         }
         if let pairCount, pairCount == 0 {

@@ -71,7 +71,7 @@ public struct ServiceCapacity: Sendable {
                 throw AccessError.capacity(path: path, reason: "\(key) appears on lines \(line) and \(row.line).\(hint)")
             }
             firstLine[key] = row.line
-            result.values[key] = v
+            result.values[key] = try PlausibleValues.check(v, maximum: PlausibleValues.maximumQuantity, path: path, line: row.line, field: table.header[value], code: key)
         }
         guard !result.values.isEmpty else {
             throw AccessError.capacity(path: path, reason: "no row left with a value in \(table.header[value])" + (filters.isEmpty ? "" : " after the filter \(filters.map { "\($0.0)=\($0.1)" }.joined(separator: ", "))"))
@@ -135,8 +135,12 @@ public enum NeedWeighting: Sendable, Hashable {
         var values: [String: Double] = [:]
         try table.forEachRow { row in
             var sum = 0.0
-            for c in bands { sum += weightOf[c] * (row.double(c) ?? 0) }
-            values[row.trimmed(code)] = sum
+            let area = row.trimmed(code)
+            for c in bands {
+                guard let people = row.double(c) else { continue }
+                sum += weightOf[c] * (try PlausibleValues.check(people, maximum: PlausibleValues.maximumAreaPopulation, path: path, line: row.line, field: table.header[c], code: area))
+            }
+            values[area] = sum
         }
         let text = "need-weighted by age (\(URL(fileURLWithPath: path).lastPathComponent): " + weights.sorted { $0.key < $1.key }.map { "\($0.key) × \(DistanceDecay.format($0.value))" }.joined(separator: ", ") + ", other bands × 1)"
         return (values, text)

@@ -96,7 +96,7 @@ public enum GroupTable {
         if showShare { header.append("share_above") }
         var lines = [header]
         for r in rows {
-            var cells = ["\(r.group)", grouped(r.areas), grouped(Int(r.population.rounded())), number(r.mean), number(r.median),
+            var cells = ["\(r.group)", grouped(r.areas), grouped(Int(saturating: r.population)), number(r.mean), number(r.median),
                          number(r.minimum), number(r.maximum), number(r.standardError)]
             if showShare { cells.append(r.shareAbove.map { String(format: "%.1f%%", 100 * $0) } ?? "") }
             lines.append(cells)
@@ -123,7 +123,7 @@ public enum GroupTable {
         if let c = decileContrast { lines.append(contrast(c, "decile")) }
         if let c = quintileContrast { lines.append(contrast(c, "quintile")) }
         if let s = sii {
-            let level = Int((s.confidence * 100).rounded())
+            let level = Int(saturating: s.confidence * 100)
             var line = "SII \(String(format: "%.4f", s.sii)) (\(level)% CI \(String(format: "%.4f", s.siiLower)) to \(String(format: "%.4f", s.siiUpper)))"
             if let rii = s.rii {
                 line += ", RII \(String(format: "%.4f", rii))"

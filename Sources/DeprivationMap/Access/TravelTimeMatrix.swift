@@ -83,7 +83,7 @@ public struct TravelTimeMatrix: Sendable {
                     if examples.count < 5 { examples.append("\(a) → \(s) (line \(row.line))") }
                     return
                 }
-                rows[i].append((Int32(j), c))
+                rows[i].append((Int32(j), try PlausibleValues.check(c, maximum: PlausibleValues.maximumCost, path: path, line: row.line, field: table.header[cost], code: a)))
             }
         } else {
             guard table.header.count >= 2 else {
@@ -103,7 +103,7 @@ public struct TravelTimeMatrix: Sendable {
                 for c in 1..<min(row.count, columns.count) {
                     guard let j = columns[c] else { continue }
                     if let v = row.double(c), v.isFinite, v >= 0 {
-                        rows[i].append((Int32(j), v))
+                        rows[i].append((Int32(j), try PlausibleValues.check(v, maximum: PlausibleValues.maximumCost, path: path, line: row.line, field: table.header[c], code: a)))
                     } else {
                         missing += 1
                         if examples.count < 5 { examples.append("\(a) → \(table.header[c]) (line \(row.line))") }

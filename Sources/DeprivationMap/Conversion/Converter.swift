@@ -92,13 +92,13 @@ public enum Converter {
     /// Runs the conversion. The output appears only when everything succeeded.
     /// - Throws: reader, filter, projection, GEOS and writer errors, each naming the file and
     ///   record; ``FilterError/noMatch(clauses:examples:)`` when conditions leave no feature (most
-    ///   often a typo in a value); ``OutputError/overwritesInput(path:)`` when output and input are
+    ///   often a typo in a value); ``OutputError/overwritesInput(path:input:)`` when output and input are
     ///   the same file.
     public static func convert(input: String, output: String, options: ConversionOptions = ConversionOptions(),
                                progress: ProgressCallback? = nil) throws -> ConversionReport {
         let outputFormat = try VectorFormat.detect(path: output)
         guard outputFormat != .csv else { throw VectorFormatError.cannotWrite(path: output, format: .csv) }
-        if sameFile(input, output) { throw OutputError.overwritesInput(path: output) }
+        try OutputSafety.check(outputs: [output], inputs: [input])
         let projection = try ProjectionContext(options: options.projection)
 
         // Read. A CSV with both kinds of columns is read in the kind the output wants.
@@ -215,16 +215,6 @@ public enum Converter {
             }
             return out
         }
-    }
-
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        func key(_ p: String) -> String {
-            let url = URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath()
-            let ext = url.pathExtension.lowercased()
-            // A shapefile is its base name: writing x.shp replaces x.dbf too.
-            return ["shp", "dbf", "shx"].contains(ext) ? url.deletingPathExtension().path + ".shp" : url.path
-        }
-        return key(a) == key(b)
     }
 }
 

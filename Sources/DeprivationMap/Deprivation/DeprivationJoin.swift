@@ -45,7 +45,7 @@ public enum LocalDeciles {
         let ranked = order.indices.filter { order[$0] != nil }.sorted { (order[$0]!, $0) < (order[$1]!, $1) }
         var result = [Int?](repeating: nil, count: order.count)
         let n = ranked.count
-        for (k, i) in ranked.enumerated() { result[i] = min(10, max(1, Int((10.0 * Double(k + 1) / Double(n)).rounded(.up)))) }
+        for (k, i) in ranked.enumerated() { result[i] = min(10, max(1, Int(saturating: 10.0 * Double(k + 1) / Double(n), .up))) }
         return result
     }
 
@@ -62,7 +62,7 @@ public enum LocalDeciles {
         for i in ranked {
             let p = population[i]!
             let mid = (before + p / 2) / total
-            result[i] = min(10, max(1, Int((mid * 10).rounded(.down)) + 1))
+            result[i] = max(1, min(9, Int(saturating: mid * 10, .down)) + 1)
             before += p
         }
         return result

@@ -232,10 +232,17 @@ public struct DeprivationTable: Sendable {
                 values.score = score.flatMap { row.double($0) }
                 var domains: [DeprivationDomain: IndexValues] = [:]
                 for (d, s, r, dd) in domainColumns {
-                    domains[d] = IndexValues(score: s.flatMap { row.double($0) }, rank: r.flatMap { row.integer($0) }, decile: dd.flatMap { row.integer($0) })
+                    let domainDecile = dd.flatMap { row.integer($0) }
+                    if let v = domainDecile, !(1...10).contains(v) {
+                        throw DeprivationTableError.decileOutOfRange(path: path, line: row.line, code: c, value: v)
+                    }
+                    domains[d] = IndexValues(score: s.flatMap { row.double($0) }, rank: r.flatMap { row.integer($0) }, decile: domainDecile)
+                }
+                let people = try population.flatMap { p in
+                    try row.double(p).map { try PlausibleValues.check($0, maximum: PlausibleValues.maximumAreaPopulation, path: path, line: row.line, field: csv.header[p], code: c) }
                 }
                 let record = DeprivationRecord(code: c, name: name.map { row.trimmed($0) }, index: values, domains: domains,
-                                               population: population.flatMap { row.double($0) })
+                                               population: people)
                 if let previous = firstLine[c] {
                     if records.first(where: { $0.code == c }) != record {
                         throw DeprivationTableError.conflictingDuplicate(path: path, code: c, lines: [previous, row.line])

@@ -38,7 +38,9 @@ public struct AreaValues: Sendable {
                 skipped.append(SkippedRow(path: path, line: row.line, reason: "area \(c): '\(row.string(valueColumn))' in \(csv.header[valueColumn]) is not a number ≥ 0"))
                 return
             }
-            values[c] = v
+            // A named column may hold any quantity; the total-population default is held to an area's ceiling.
+            let ceiling = column == nil ? PlausibleValues.maximumAreaPopulation : PlausibleValues.maximumQuantity
+            values[c] = try PlausibleValues.check(v, maximum: ceiling, path: path, line: row.line, field: csv.header[valueColumn], code: c)
         }
         return AreaValues(path: path, column: csv.header[valueColumn], vintage: LSOAVintage.fromColumnName(csv.header[code]), values: values, skipped: skipped)
     }

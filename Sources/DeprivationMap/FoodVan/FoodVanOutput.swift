@@ -44,7 +44,7 @@ public struct FoodVanSummary: Codable, Sendable {
 extension FoodVanPlan {
     /// "09:05" for minutes after midnight.
     public static func clock(_ minutes: Double) -> String {
-        let m = Int(minutes.rounded())
+        let m = Int(saturating: minutes)
         return String(format: "%02d:%02d", (m / 60) % 24, m % 60)
     }
 
@@ -180,7 +180,7 @@ extension FoodVanPlan {
 
     /// The summary printed on standard output.
     public func report() -> String {
-        func people(_ v: Double) -> String { grouped(Int(v.rounded())) }
+        func people(_ v: Double) -> String { grouped(Int(saturating: v)) }
         func pct(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.1f%%", 100 * a / b) : "–" }
         var lines: [String] = []
         lines.append("Food-van plan for \(regionDescription)")
@@ -201,7 +201,7 @@ extension FoodVanPlan {
             lines.append("  upper bound \(people(covering.upperBound)) people: within \(String(format: "%.2f", 100 * covering.gap))% of the best possible")
         }
         lines.append("set covering: \(setCover.stops.count) stops reach every target area within reach (\(setCover.method)\(setCover.optimal ? "" : "; at least \(setCover.lowerBound) needed"))")
-        lines.append("routes from depot \(depotLabel), \(travelRule), \(Int(input.stopMinutes)) minutes per stop, days of at most \(Int(input.dayMinutes)) minutes:")
+        lines.append("routes from depot \(depotLabel), \(travelRule), \(Int(saturating: input.stopMinutes, .towardZero)) minutes per stop, days of at most \(Int(saturating: input.dayMinutes, .towardZero)) minutes:")
         let km = dayKilometres
         for (d, r) in routes.enumerated() {
             lines.append("  day \(r.day): \(Self.clock(input.startMinutes))–\(Self.clock(input.startMinutes + r.totalMinutes)), \(r.stops.count) stop\(r.stops.count == 1 ? "" : "s"), \(Int(r.drivingMinutes.rounded())) min driving, \(String(format: "%.1f", km[d])) km")

@@ -18,8 +18,8 @@ public enum FoodVanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooManyStops(let requested, let candidates, let what):
             return "--stops \(requested) is more than the \(candidates) candidate stops (\(what)); ask for at most \(candidates), or give more sites with --sites."
         case .radiusCoversNobody(let radius, let candidates, let targets, let nearest):
-            var text = "a walking radius of \(Int(radius)) m reaches no target area from any of the \(candidates) candidate stops (\(targets) target areas)"
-            if let nearest { text += "; the closest candidate is \(Int(nearest.rounded(.up))) m from a target area's population-weighted centroid" }
+            var text = "a walking radius of \(Int(saturating: radius, .towardZero)) m reaches no target area from any of the \(candidates) candidate stops (\(targets) target areas)"
+            if let nearest { text += "; the closest candidate is \(Int(saturating: nearest, .up)) m from a target area's population-weighted centroid" }
             return text + ". Raise --walk-radius or give sites nearer the target areas; no plan was written."
         case .depotOutside(let depot, let km, let region):
             return "the depot \(depot) lies \(String(format: "%.1f", km)) km outside the region (\(region)). Give a depot inside it, check the postcode or E,N order, or pass --allow-depot-outside if the van really starts there."
@@ -346,7 +346,7 @@ public enum FoodVanPlanner {
                 let label = siteLabel(sites, k)
                 guard siteJoin.match[k] == .inside else {
                     let km = (siteJoin.nearestDistance[k] ?? .infinity) / 1000
-                    outside.append("\(label) at E \(Int(sites.points[k].x)) N \(Int(sites.points[k].y)), \(String(format: "%.1f", km)) km outside")
+                    outside.append("\(label) at E \(Int(saturating: sites.points[k].x, .towardZero)) N \(Int(saturating: sites.points[k].y, .towardZero)), \(String(format: "%.1f", km)) km outside")
                     continue
                 }
                 candidateIds.append(sites.ids[k].isEmpty ? label : sites.ids[k])
@@ -468,7 +468,7 @@ public enum FoodVanPlanner {
         let thresholdText = unit == "m" ? "\(String(format: "%g", input.foodThreshold)) m in a straight line from the population-weighted centroid" : "\(String(format: "%g", input.foodThreshold)) minute\(input.foodThreshold == 1 ? "" : "s") (\(URL(fileURLWithPath: input.storeMatrixPath!).lastPathComponent))"
         let filtered = stores.filtered.map { "\(grouped($0.value)) \($0.key)" }.sorted()
         let provision = "low food provision: nearest of \(grouped(stores.points.count)) food stores (\(URL(fileURLWithPath: stores.path).lastPathComponent)\(filtered.isEmpty ? "" : "; left out: " + filtered.joined(separator: ", "))) farther than \(thresholdText)"
-        let coverageRule = "an area is covered when its population-weighted centroid is within \(Int(input.walkRadius)) m (straight line) of a stop; candidates: \(candidateSource)"
+        let coverageRule = "an area is covered when its population-weighted centroid is within \(Int(saturating: input.walkRadius, .towardZero)) m (straight line) of a stop; candidates: \(candidateSource)"
         return FoodVanPlan(regionDescription: regionDescription, areas: region, considered: considered, stops: stops, routes: routes,
                            routeLines: lines, depot: input.depot, depotLabel: input.depotLabel, covering: covering, setCover: setCover,
                            setCoverStopIds: setCover.stops.map { candidateIds[$0] },
@@ -555,7 +555,7 @@ public enum RouteMatrix {
                 bad.append("line \(row.line): '\(row.string(cost))'")
                 return
             }
-            m[a][b] = v
+            m[a][b] = try PlausibleValues.check(v, maximum: PlausibleValues.maximumCost, path: path, line: row.line, field: table.header[cost], code: row.trimmed(from))
         }
         if !bad.isEmpty { throw FoodVanError.matrix(path: path, reason: "\(bad.count) times are not non-negative numbers: \(bad.prefix(5).joined(separator: "; "))") }
         var missing: [String] = []

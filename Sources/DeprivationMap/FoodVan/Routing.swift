@@ -11,9 +11,9 @@ public enum RouteError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .stopBeyondBudget(let stop, let minutes, let budget, let service):
-            return "a day of \(Int(budget)) minutes is too short for a single stop: \(stop) takes \(Int(minutes.rounded(.up))) minutes (driving there and back, plus \(Int(service)) minutes of service). Raise --day-minutes to at least \(Int(minutes.rounded(.up))) or lower --stop-minutes; no plan was written."
+            return "a day of \(Int(saturating: budget, .towardZero)) minutes is too short for a single stop: \(stop) takes \(Int(saturating: minutes, .up)) minutes (driving there and back, plus \(Int(saturating: service, .towardZero)) minutes of service). Raise --day-minutes to at least \(Int(saturating: minutes, .up)) or lower --stop-minutes; no plan was written."
         case .needsMoreDays(let days, let minimum, let budget):
-            return "the stops do not fit in \(days) day\(days == 1 ? "" : "s") of \(Int(budget)) minutes: they need at least \(minimum). Raise --days to \(minimum), raise --day-minutes, or choose fewer --stops; no plan was written."
+            return "the stops do not fit in \(days) day\(days == 1 ? "" : "s") of \(Int(saturating: budget, .towardZero)) minutes: they need at least \(minimum). Raise --days to \(minimum), raise --day-minutes, or choose fewer --stops; no plan was written."
         case .badParameter(let text):
             return text
         }

@@ -43,7 +43,7 @@ public struct GapReport: Codable, Sendable {
     private func f(_ v: Double) -> String { GroupTable.number(v) }
 
     func writeVerdict() -> String {
-        let level = Int((sii.confidence * 100).rounded())
+        let level = Int(saturating: sii.confidence * 100)
         let ci = "\(level)% CI \(f(sii.siiLower)) to \(f(sii.siiUpper))"
         var text: String
         if sii.siiLower > 0 || sii.siiUpper < 0 {
@@ -89,7 +89,7 @@ public struct GapReport: Codable, Sendable {
     private func table(_ rows: [GroupSummary], label: String) -> String {
         var t = "| \(label) | Areas | Population | Mean | Median | SE |\n|---:|---:|---:|---:|---:|---:|\n"
         for r in rows {
-            t += "| \(r.group) | \(grouped(r.areas)) | \(grouped(Int(r.population.rounded()))) | \(f(r.mean)) | \(f(r.median)) | \(f(r.standardError)) |\n"
+            t += "| \(r.group) | \(grouped(r.areas)) | \(grouped(Int(saturating: r.population))) | \(f(r.mean)) | \(f(r.median)) | \(f(r.standardError)) |\n"
         }
         return t
     }
@@ -136,6 +136,8 @@ public struct PracticeSupply: Sendable {
             }
             seen[key] = row.line
             guard let f = row.double(fteC), let p = row.double(patC), p > 0, f >= 0 else { skipped.append("\(key) (line \(row.line))"); return }
+            _ = try PlausibleValues.check(p, maximum: PlausibleValues.maximumAreaPopulation, path: workforce, line: row.line, field: table.header[patC], code: key)
+            _ = try PlausibleValues.check(f, maximum: PlausibleValues.maximumQuantity, path: workforce, line: row.line, field: table.header[fteC], code: key)
             result.codes.append(key); result.names.append(""); result.fte.append(f); result.patients.append(p)
             ownIMD.append(imdC.flatMap { row.double($0) })
         }
@@ -181,7 +183,7 @@ public struct PracticeSupply: Sendable {
         var before = 0.0
         for i in order {
             let mid = (before + patients[i] / 2) / total
-            result[i] = min(10, Int(mid * 10) + 1)
+            result[i] = max(0, min(9, Int(saturating: mid * 10, .towardZero))) + 1
             before += patients[i]
         }
         return result

@@ -167,7 +167,7 @@ public struct AreaMap: Sendable {
             serviceAreas.append(result.area.map(Int.init))
             let outside = result.unmatchedCount
             var line = "\(set.type): \(set.points.count) located (\(set.located)), \(set.points.count - outside) in the selected areas"
-            if result.nearestCount > 0 { line += " (\(result.nearestCount) by the nearest area within \(Int(input.nearestWithin ?? 0)) m)" }
+            if result.nearestCount > 0 { line += " (\(result.nearestCount) by the nearest area within \(Int(saturating: input.nearestWithin ?? 0, .towardZero)) m)" }
             if !result.multiple.isEmpty { line += ", \(result.multiple.count) in two areas (first kept)" }
             line += ", \(outside) outside them"
             if !set.skipped.isEmpty { line += "; \(set.skipped.count) rows not located, e.g. \(set.skipped.prefix(3).map(\.description).joined(separator: "; "))" }

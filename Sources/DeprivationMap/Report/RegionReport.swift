@@ -176,7 +176,7 @@ public struct RegionReport: Sendable {
         let centroids = try originPoints(map: map, centroids: input.centroids)
         let depot: (Coordinate, String)
         if let d = input.foodVan.depot {
-            depot = (d, input.foodVan.depotLabel ?? "E \(Int(d.x)) N \(Int(d.y))")
+            depot = (d, input.foodVan.depotLabel ?? "E \(Int(saturating: d.x, .towardZero)) N \(Int(saturating: d.y, .towardZero))")
         } else {
             depot = defaultDepot(map: map, centroids: centroids, deciles: input.foodVan.deciles)
             depotNote = "The depot was not given, so the van starts at \(depot.1), the area nearest the population-weighted centre of the target deciles; give --depot POSTCODE to set it."
@@ -212,7 +212,7 @@ public struct RegionReport: Sendable {
                 do {
                     foodVan = try FoodVanPlanner.plan(v)
                     skipped = nil
-                    depotNote = "The depot was not given. From \(depot.1), the area nearest the population-weighted centre of the target deciles, a stop is out of reach in a \(Int(input.foodVan.dayMinutes))-minute day, so the van starts at \(central.1), the area whose farthest area in the target deciles is nearest; give --depot POSTCODE to set it."
+                    depotNote = "The depot was not given. From \(depot.1), the area nearest the population-weighted centre of the target deciles, a stop is out of reach in a \(Int(saturating: input.foodVan.dayMinutes, .towardZero))-minute day, so the van starts at \(central.1), the area whose farthest area in the target deciles is nearest; give --depot POSTCODE to set it."
                 } catch let again as RouteError {
                     skipped = again.description
                 } catch let again as FoodVanError {

@@ -5,6 +5,11 @@ import Foundation
 /// Options shared by `access` and `gap`: areas, IMD, population and region (``AreaOptions``, with
 /// data-folder defaults), services and their capacity, the measure, need weighting and the SII settings.
 struct AccessOptions: ParsableArguments {
+    /// The files named on the command line (for the check that no output replaces an input).
+    var inputPaths: [String?] {
+        area.inputPaths + [services.map { MapCommand.split($0).1 }, postcodes, capacity, matrix, needAges]
+    }
+
     @OptionGroup var area: AreaOptions
 
     @Option(help: ArgumentHelp("Services as TYPE=FILE or FILE: epraccur, edispensary, Geolytix, CSV with coordinates or postcodes, GeoJSON, shapefile.", valueName: "type=file"))

@@ -5,6 +5,9 @@ import Foundation
 /// Areas, IMD, population, centroids and the region, with defaults from the data folder
 /// (LSOA 2021 boundaries, IMD 2025, Census 2021 population), for commands that plan for a region.
 struct AreaOptions: ParsableArguments {
+    /// The files named on the command line (for the check that no output replaces an input).
+    var inputPaths: [String?] { [areas, population, centroids, region] + imd }
+
     @Option(help: ArgumentHelp("Polygon layer of areas (default: the data folder's boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp).", valueName: "file"))
     var areas: String?
 

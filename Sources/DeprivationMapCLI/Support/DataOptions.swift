@@ -60,7 +60,7 @@ struct DataOptions: ParsableArguments {
             guard (0...700_000).contains(e), (0...1_300_000).contains(n) else {
                 throw ValidationError("--depot \(text) is not a British National Grid easting,northing (easting 0–700000, northing 0–1300000).")
             }
-            return (Coordinate(x: e, y: n), "E \(Int(e)) N \(Int(n))", nil)
+            return (Coordinate(x: e, y: n), "E \(Int(saturating: e, .towardZero)) N \(Int(saturating: n, .towardZero))", nil)
         }
         guard let zip = codePoint(postcodes) else {
             throw ValidationError("--depot \(text) is a postcode, which needs Code-Point Open: pass --postcodes FILE or set DEPRIVATION_MAP_DATA.")

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import GeoCore
 
 /// Why a compressed file could not be read.
 public enum CompressionError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -15,6 +16,11 @@ public enum CompressionError: Error, Sendable, Equatable, CustomStringConvertibl
     case checksumMismatch(path: String, entry: String)
     /// An external decompressor (7z) is missing or failed.
     case toolFailed(path: String, tool: String, detail: String)
+    /// The file (or a zip entry) decompresses to more than ``DecompressionLimits/maximumBytes``.
+    case tooLarge(path: String, entry: String?, limit: Int)
+    /// The file (or a zip entry) expands more than ``DecompressionLimits/maximumRatio`` times: a
+    /// decompression bomb, or a genuine but extreme file.
+    case ratioTooHigh(path: String, entry: String?, ratio: Double, limit: Double)
 
     public var description: String {
         switch self {
@@ -30,43 +36,59 @@ public enum CompressionError: Error, Sendable, Equatable, CustomStringConvertibl
             return "\(path): entry \(entry) fails its CRC-32 check. Download the archive again."
         case .toolFailed(let path, let tool, let detail):
             return "\(path): \(tool) failed: \(detail)."
+        case .tooLarge(let path, let entry, let limit):
+            return "\(path)\(entry.map { " (entry \($0))" } ?? ""): decompresses to more than \(DecompressionLimits.describe(limit)), the ceiling for one file; reading stopped there. If the file is genuine, raise the ceiling with DEPRIVATION_MAP_MAX_DECOMPRESSED (e.g. 4G) or give the file uncompressed."
+        case .ratioTooHigh(let path, let entry, let ratio, let limit):
+            return "\(path)\(entry.map { " (entry \($0))" } ?? ""): expands more than \(Int(saturating: limit, .towardZero)) times (\(Int(saturating: ratio, .towardZero)):1 so far), which real data tables do not; reading stopped. If the file is genuine, raise the ratio with DEPRIVATION_MAP_MAX_COMPRESSION_RATIO or give the file uncompressed."
         }
     }
 }
 
 /// Reading files whole, decompressing `.gz` (zlib) and `.7z` (through `7z`, Debian p7zip-full) on the way.
 public enum FileContents {
-    /// The bytes of `path`: memory-mapped for plain files, inflated for `.gz`, extracted for `.7z`
-    /// (the first file in the archive).
+    /// The bytes of `path`: memory-mapped for plain files, inflated for `.gz` (or any file that
+    /// starts with the gzip magic bytes), extracted for `.7z` (the first file in the archive).
+    /// Decompressed output is held to `limits`.
     /// - Throws: ``CompressionError``.
-    public static func load(path: String) throws -> Data {
+    public static func load(path: String, limits: DecompressionLimits = .standard) throws -> Data {
         let lower = path.lowercased()
-        if lower.hasSuffix(".7z") { return try extract7z(path: path) }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw CompressionError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "file not found")
-        }
+        if lower.hasSuffix(".7z") { return try extract7z(path: path, limits: limits) }
+        let data = try map(path: path)
         if lower.hasSuffix(".gz") || (data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B) {
-            return try gunzip(data, path: path)
+            return try gunzip(data, path: path, limits: limits)
         }
         return data
     }
 
-    /// Inflates gzip data (one or more concatenated members).
-    /// - Throws: ``CompressionError/corrupt(path:detail:)``.
-    public static func gunzip(_ data: Data, path: String) throws -> Data {
+    /// The file memory-mapped, with a message that says what is wrong when it cannot be.
+    static func map(path: String) throws -> Data {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw CompressionError.cannotRead(path: path, reason: errno == ENOENT ? "file not found" : String(cString: strerror(errno)))
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            throw CompressionError.cannotRead(path: path, reason: "it is a folder, not a file; give the path of a file inside it")
+        }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            InputRegistry.shared.record(path)
+            return data
+        } catch {
+            let reason = access(path, R_OK) != 0 ? "permission denied" : "the system could not read it"
+            throw CompressionError.cannotRead(path: path, reason: reason)
+        }
+    }
+
+    /// Inflates gzip data (one or more concatenated members). The output grows from what is
+    /// actually inflated; the size trailer is never trusted.
+    /// - Throws: ``CompressionError/corrupt(path:detail:)``, ``CompressionError/tooLarge(path:entry:limit:)``,
+    ///   ``CompressionError/ratioTooHigh(path:entry:ratio:limit:)``.
+    public static func gunzip(_ data: Data, path: String, limits: DecompressionLimits = .standard) throws -> Data {
         try data.withUnsafeBytes { raw -> Data in
             let input = raw.bindMemory(to: UInt8.self)
-            // ISIZE (last 4 bytes, little endian) is the size of the last member mod 2^32: a good first guess.
-            var guess = input.count * 4
-            if input.count >= 18 {
-                let n = input.count
-                let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
-                guess = max(guess, isize + 1)
-            }
-            var out = [UInt8](repeating: 0, count: max(guess, 4096))
+            guard input.count > 0 else { throw CompressionError.corrupt(path: path, detail: "empty file") }
+            // A first guess from the real compressed size (never from the trailer), grown by doubling.
+            var out = Data(count: max(4096, min(input.count * 4, limits.maximumBytes + 1)))
             var produced = 0
             var stream = z_stream()
             // 15 + 32: gzip or zlib header, detected automatically.
@@ -81,15 +103,21 @@ public enum FileContents {
                 let before = consumed
                 var status: Int32 = Z_OK
                 repeat {
-                    if produced == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
-                    status = out.withUnsafeMutableBufferPointer { buf -> Int32 in
-                        stream.next_out = buf.baseAddress! + produced
+                    if produced == out.count {
+                        // Room for one byte past the ceiling, so that passing it is seen.
+                        let grown = min(out.count * 2, limits.maximumBytes + 1)
+                        guard grown > out.count else { throw CompressionError.tooLarge(path: path, entry: nil, limit: limits.maximumBytes) }
+                        out.count = grown
+                    }
+                    status = out.withUnsafeMutableBytes { buf -> Int32 in
+                        stream.next_out = buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
                         stream.avail_out = UInt32(min(buf.count - produced, Int(UInt32.max)))
-                        let before = stream.avail_out
+                        let room = stream.avail_out
                         let s = inflate(&stream, Z_NO_FLUSH)
-                        produced += Int(before - stream.avail_out)
+                        produced += Int(room - stream.avail_out)
                         return s
                     }
+                    try limits.check(produced: produced, consumed: input.count - Int(stream.avail_in), path: path, entry: nil)
                 } while status == Z_OK || (status == Z_BUF_ERROR && stream.avail_out == 0)
                 consumed = input.count - Int(stream.avail_in)
                 guard status == Z_STREAM_END else {
@@ -101,15 +129,16 @@ public enum FileContents {
                 guard consumed > before else { break }
                 inflateReset(&stream)
             }
-            out.removeSubrange(produced...)
-            return Data(out)
+            out.count = produced
+            return out
         }
     }
 
     /// Extracts the first file of a 7-Zip archive with the `7z` command (p7zip-full).
     /// - Throws: ``CompressionError/toolFailed(path:tool:detail:)`` when 7z is missing or fails.
-    public static func extract7z(path: String) throws -> Data {
+    public static func extract7z(path: String, limits: DecompressionLimits = .standard) throws -> Data {
         guard FileManager.default.fileExists(atPath: path) else { throw CompressionError.cannotRead(path: path, reason: "file not found") }
+        InputRegistry.shared.record(path)
         let candidates = ["/usr/bin/7z", "/usr/bin/7za", "/usr/local/bin/7z"]
         guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw CompressionError.toolFailed(path: path, tool: "7z", detail: "not installed; run `apt-get install p7zip-full`")
@@ -122,7 +151,23 @@ public enum FileContents {
         process.standardError = err
         do { try process.run() } catch { throw CompressionError.toolFailed(path: path, tool: tool, detail: "\(error)") }
         let errorReader = DataCollector(err.fileHandleForReading)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        // Read in chunks and stop the extractor as soon as the output passes the ceiling.
+        let compressedSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var data = Data()
+        let reader = out.fileHandleForReading
+        while true {
+            let chunk = reader.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            data.append(chunk)
+            do {
+                try limits.check(produced: data.count, consumed: compressedSize, path: path, entry: nil)
+            } catch {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                _ = errorReader.finish()
+                throw error
+            }
+        }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errorReader.finish(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

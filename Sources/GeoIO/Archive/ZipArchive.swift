@@ -36,11 +36,7 @@ public final class ZipArchive: @unchecked Sendable {
     /// - Throws: ``CompressionError``.
     public init(path: String) throws {
         self.path = path
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw CompressionError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "file not found")
-        }
+        data = try FileContents.map(path: path)
         entries = try data.withUnsafeBytes { raw in try Self.readDirectory(raw.bindMemory(to: UInt8.self), path: path) }
     }
 
@@ -78,10 +74,13 @@ public final class ZipArchive: @unchecked Sendable {
         return entries
     }
 
-    /// The uncompressed bytes of `entry`, checked against its CRC-32.
+    /// The uncompressed bytes of `entry`, checked against its CRC-32 and held to `limits`. Memory
+    /// grows from the bytes actually inflated, never from the entry's declared size; an entry that
+    /// declares more than the ceiling is refused before anything is inflated.
     /// - Throws: ``CompressionError``.
-    public func contents(of entry: Entry) throws -> [UInt8] {
-        try data.withUnsafeBytes { raw -> [UInt8] in
+    public func contents(of entry: Entry, limits: DecompressionLimits = .standard) throws -> [UInt8] {
+        try limits.check(produced: entry.uncompressedSize, consumed: entry.compressedSize, path: path, entry: entry.name)
+        return try data.withUnsafeBytes { raw -> [UInt8] in
             let b = raw.bindMemory(to: UInt8.self)
             let h = entry.localHeaderOffset
             guard h + 30 <= b.count, Self.u32(b, h) == 0x0403_4B50 else {
@@ -97,7 +96,7 @@ public final class ZipArchive: @unchecked Sendable {
             case 0:
                 out = Array(input)
             case 8:
-                out = try inflateRaw(input, expected: entry.uncompressedSize, entry: entry.name)
+                out = try inflateRaw(input, expected: entry.uncompressedSize, entry: entry.name, limits: limits)
             default:
                 throw CompressionError.unsupportedMethod(path: path, entry: entry.name, method: entry.method)
             }
@@ -110,9 +109,14 @@ public final class ZipArchive: @unchecked Sendable {
         }
     }
 
-    private func inflateRaw(_ input: UnsafeBufferPointer<UInt8>, expected: Int, entry: String) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: expected)
-        guard expected > 0 else { return out }
+    /// Inflates a raw deflate stream. The buffer starts from the compressed size and doubles as
+    /// output arrives; it never passes `expected` + 1 bytes (more output than declared is damage)
+    /// nor the limits.
+    private func inflateRaw(_ input: UnsafeBufferPointer<UInt8>, expected: Int, entry: String, limits: DecompressionLimits) throws -> [UInt8] {
+        guard expected > 0 else { return [] }
+        let cap = expected + 1
+        var out = [UInt8](repeating: 0, count: min(cap, max(4096, input.count * 4)))
+        var produced = 0
         var stream = z_stream()
         // Negative window bits: a raw deflate stream without zlib or gzip header.
         guard inflateInit2_(&stream, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -120,16 +124,28 @@ public final class ZipArchive: @unchecked Sendable {
         }
         defer { inflateEnd(&stream) }
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-        stream.avail_in = UInt32(input.count)
-        let status = out.withUnsafeMutableBufferPointer { buf -> Int32 in
-            stream.next_out = buf.baseAddress
-            stream.avail_out = UInt32(buf.count)
-            return inflate(&stream, Z_FINISH)
-        }
-        guard status == Z_STREAM_END else {
-            let message = stream.msg.map { String(cString: $0) } ?? "stream does not end where the directory says"
+        stream.avail_in = UInt32(min(input.count, Int(UInt32.max)))
+        var status: Int32 = Z_OK
+        repeat {
+            if produced == out.count {
+                guard out.count < cap else { break }
+                out.append(contentsOf: repeatElement(0, count: min(out.count, cap - out.count)))
+            }
+            status = out.withUnsafeMutableBufferPointer { buf -> Int32 in
+                stream.next_out = buf.baseAddress! + produced
+                stream.avail_out = UInt32(min(buf.count - produced, Int(UInt32.max)))
+                let room = stream.avail_out
+                let s = inflate(&stream, Z_NO_FLUSH)
+                produced += Int(room - stream.avail_out)
+                return s
+            }
+            try limits.check(produced: produced, consumed: input.count - Int(stream.avail_in), path: path, entry: entry)
+        } while status == Z_OK || (status == Z_BUF_ERROR && stream.avail_out == 0)
+        guard status == Z_STREAM_END, produced == expected else {
+            let message = produced > expected ? "more data than the directory declares" : (stream.msg.map { String(cString: $0) } ?? "stream does not end where the directory says")
             throw CompressionError.corrupt(path: path, detail: "\(entry): \(message)")
         }
+        out.removeSubrange(produced...)
         return out
     }
 }

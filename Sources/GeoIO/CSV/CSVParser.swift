@@ -20,6 +20,8 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     case coordinateOutOfRange(path: String, line: Int, column: String, value: Double)
     /// A text cell is not valid UTF-8.
     case badEncoding(path: String, line: Int)
+    /// The file is not text: NUL bytes (binary data), or UTF-16 text.
+    case notText(path: String, utf16: Bool)
 
     public var description: String {
         switch self {
@@ -43,7 +45,29 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path), line \(line), column \(column): \(value) is out of range for longitude/latitude. Are the columns swapped, or are these eastings/northings? Use --x/--y and --crs."
         case .badEncoding(let path, let line):
             return "\(path), line \(line): the text is not valid UTF-8. Pass --encoding ISO-8859-1 (or Windows-1252)."
+        case .notText(let path, let utf16):
+            return utf16
+                ? "\(path): the file is UTF-16 text, which is not read. Save it as UTF-8 (in Excel: \"CSV UTF-8\"), or convert it with `iconv -f UTF-16 -t UTF-8`."
+                : "\(path): the file holds NUL bytes, so it is binary data and not a CSV table. Check that this is the file you meant (a spreadsheet must be saved as CSV first)."
         }
+    }
+
+    /// Refuses bytes that cannot be CSV text, looking at the first 64 KiB only: a UTF-16
+    /// byte-order mark or NUL bytes (UTF-16 without a mark has NULs in every other byte).
+    /// - Throws: ``CSVError/notText(path:utf16:)``.
+    static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws {
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw CSVError.notText(path: path, utf16: true)
+        }
+        let probe = min(bytes.count, 65_536)
+        var nulEven = 0, nulOdd = 0
+        for k in 0..<probe where bytes[k] == 0 {
+            if k & 1 == 0 { nulEven += 1 } else { nulOdd += 1 }
+        }
+        guard nulEven + nulOdd > 0 else { return }
+        // ASCII text in UTF-16 puts a NUL in nearly every other byte, and almost none in the others.
+        let utf16 = probe >= 4 && max(nulEven, nulOdd) * 3 >= probe && min(nulEven, nulOdd) * 20 < max(nulEven, nulOdd)
+        throw CSVError.notText(path: path, utf16: utf16)
     }
 }
 

@@ -68,6 +68,7 @@ public enum CSVPointReader {
     /// - Throws: ``CSVError``.
     public static func read(bytes: UnsafeBufferPointer<UInt8>, source: String, layerName: String,
                             options: CSVPointOptions = CSVPointOptions()) throws -> (FeatureLayer, ReadReport) {
+        try CSVError.checkText(bytes, path: source)
         var parser = CSVParser(bytes: bytes, path: source, delimiter: options.delimiter)
         guard let headerRecord = try parser.next() else { throw CSVError.empty(path: source) }
         let header = try headerRecord.fields.map { try text($0, options.encoding, source, headerRecord.line) }

@@ -43,6 +43,7 @@ public struct CSVTable: @unchecked Sendable {
         var bodyLine = 1
         try data.withUnsafeBytes { raw in
             let b = raw.bindMemory(to: UInt8.self)
+            try CSVError.checkText(b, path: source)
             if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3 }
             delim = delimiter ?? CSVParser.detectDelimiter(b, from: start)
             var scanner = CSVScanner(bytes: b, position: start, line: 1, delimiter: delim, path: source)

@@ -36,6 +36,8 @@ public enum GeoJSONWriteError: Error, Sendable, Equatable, CustomStringConvertib
     case badCoordinate(path: String, feature: Int, x: Double, y: Double)
     /// A feature does not have one value per schema field.
     case valueCountMismatch(path: String, feature: Int, expected: Int, got: Int)
+    /// A real value is ±infinity, which JSON cannot hold (NaN, "no value", is written as `null`).
+    case infiniteValue(path: String, feature: Int, field: String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum GeoJSONWriteError: Error, Sendable, Equatable, CustomStringConvertib
             return "\(path), feature \(feature): coordinate (\(x), \(y)) is not a longitude/latitude. The data are probably in a projected CRS; reproject with --to-crs EPSG:4326 (or declare the input CRS with --crs)."
         case .valueCountMismatch(let path, let feature, let expected, let got):
             return "\(path), feature \(feature): \(got) attribute values for \(expected) fields."
+        case .infiniteValue(let path, let feature, let field):
+            return "\(path), feature \(feature): field \(field) is infinite, which GeoJSON cannot hold. The value is out of range in the input or the calculation; nothing was written."
         }
     }
 }
@@ -164,12 +168,14 @@ struct GeoJSONFeatureEncoder: Sendable {
     let path: String
     let formatter: DecimalFormatter
     let keys: [[UInt8]]
+    let fieldNames: [String]
     let checkLonLat: Bool
 
     init(path: String, schema: Schema, precision: Int, checkLonLat: Bool) {
         self.path = path
         self.formatter = DecimalFormatter(precision: precision)
         self.checkLonLat = checkLonLat
+        fieldNames = schema.fields.map(\.name)
         keys = schema.fields.map { field in
             var k: [UInt8] = []
             appendJSONString(field.name, to: &k)
@@ -190,6 +196,10 @@ struct GeoJSONFeatureEncoder: Sendable {
         for (i, value) in feature.values.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: keys[i])
+            if case .real(let d) = value, d.isInfinite {
+                out.removeSubrange(start...)
+                throw GeoJSONWriteError.infiniteValue(path: path, feature: number, field: fieldNames[i])
+            }
             appendValue(value, to: &out)
         }
         out.append(contentsOf: "},\"geometry\":".utf8)
@@ -211,7 +221,7 @@ struct GeoJSONFeatureEncoder: Sendable {
         case .null: out.append(contentsOf: "null".utf8)
         case .string(let s): appendJSONString(s, to: &out)
         case .integer(let i): appendInteger(i, to: &out)
-        case .real(let d): appendShortestDouble(d, to: &out)
+        case .real(let d): appendShortestDouble(d, to: &out) // NaN ("no value") is written as null
         case .boolean(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .date(let d): appendJSONString(d.description, to: &out)
         }

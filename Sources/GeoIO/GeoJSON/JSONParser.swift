@@ -405,6 +405,12 @@ struct JSONParser {
             return .number(negative ? -d : d)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        return .number(text.withCString { strtod($0, nil) })
+        let value = text.withCString { strtod($0, nil) }
+        // JSON has no infinity: a literal beyond ±1.8e308 is refused rather than read as ±inf.
+        guard value.isFinite else {
+            i = start
+            throw fail("the number \(text.prefix(40)) is outside the range of a 64-bit floating-point number")
+        }
+        return .number(value)
     }
 }

@@ -8,8 +8,8 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     case notWritable(path: String, reason: String)
     /// Writing or renaming failed part-way; nothing was left at the output path.
     case writeFailed(path: String, reason: String)
-    /// The output path is also an input.
-    case overwritesInput(path: String)
+    /// The output path is also an input (the same file, however spelled).
+    case overwritesInput(path: String, input: String)
 
     public var description: String {
         switch self {
@@ -19,8 +19,9 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot write \(path): \(reason). Choose a folder you can write to."
         case .writeFailed(let path, let reason):
             return "writing \(path) failed: \(reason). Nothing was written at that path."
-        case .overwritesInput(let path):
-            return "the output \(path) is also the input; choose a different output path."
+        case .overwritesInput(let path, let input):
+            let same = path == input ? "" : " (\(input))"
+            return "the output \(path) would replace the input\(same); nothing was written. Choose a different output path."
         }
     }
 }
@@ -79,6 +80,7 @@ public final class AtomicOutputFile {
     /// - Throws: ``OutputError`` when the folder is missing or not writable.
     public init(path: String) throws {
         self.path = path
+        if let input = InputRegistry.shared.input(matching: path) { throw OutputError.overwritesInput(path: path, input: input) }
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
@@ -145,6 +147,12 @@ public final class AtomicOutputFile {
             try flush()
             guard close(fd) == 0 else { throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
             fd = -1
+            if let input = InputRegistry.shared.input(matching: path) { throw OutputError.overwritesInput(path: path, input: input) }
+            // Inside an OutputTransaction the rename waits for the whole command to succeed.
+            if OutputTransaction.enqueue(temporary: temporaryPath, final: path) {
+                finished = true
+                return
+            }
             guard rename(temporaryPath, path) == 0 else {
                 throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno)))
             }

@@ -78,7 +78,11 @@ public final class ShapefileReader {
         let base = String(shpPath.dropLast(4))
         name = URL(fileURLWithPath: base).lastPathComponent
         let fm = FileManager.default
-        guard fm.fileExists(atPath: shpPath) else { throw ShapefileError.fileNotFound(path: shpPath) }
+        var isFolder: ObjCBool = false
+        guard fm.fileExists(atPath: shpPath, isDirectory: &isFolder) else { throw ShapefileError.fileNotFound(path: shpPath) }
+        guard !isFolder.boolValue else {
+            throw ShapefileError.cannotOpen(path: shpPath, reason: "it is a folder, not a file; give the path of the .shp inside it")
+        }
         guard let shxPath = Self.companion(base, "shx") else { throw ShapefileError.missingComponent(path: shpPath, missing: name + ".shx") }
         guard Self.companion(base, "dbf") != nil else { throw ShapefileError.missingComponent(path: shpPath, missing: name + ".dbf") }
 
@@ -111,6 +115,9 @@ public final class ShapefileReader {
             throw ShapefileError.cannotOpen(path: base + ".dbf", reason: Self.shapelibMessage())
         }
         dbf = DBFFile(dbfHandle)
+        for file in [shpPath, shxPath, base + ".dbf"] { InputRegistry.shared.record(file) }
+        if let cpg = Self.companion(base, "cpg") { InputRegistry.shared.record(cpg) }
+        if let prj = Self.companion(base, "prj") { InputRegistry.shared.record(prj) }
 
         count = Int(shpHandle.pointee.nRecords)
         let dbfCount = Int(DBFGetRecordCount(dbfHandle))

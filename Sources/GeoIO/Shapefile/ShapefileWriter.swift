@@ -74,7 +74,8 @@ public enum ShapefileWriter {
         var committed = false
         defer {
             if !committed { extensions.forEach { unlink(tempBase + "." + $0) } }
-            extensions.forEach { TemporaryFileRegistry.shared.remove(tempBase + "." + $0) }
+            // Files queued in a transaction stay registered until it renames or removes them.
+            if !committed || OutputTransaction.current == nil { extensions.forEach { TemporaryFileRegistry.shared.remove(tempBase + "." + $0) } }
         }
 
         var hooks = SAHooks()
@@ -102,8 +103,15 @@ public enum ShapefileWriter {
         }
         // The handles are closed here (end of scope): shapelib writes the headers on close.
         try Data(prj.utf8).write(to: URL(fileURLWithPath: tempBase + ".prj"))
+        for ext in extensions {
+            if let input = InputRegistry.shared.input(matching: finalBase + "." + ext) {
+                throw OutputError.overwritesInput(path: shpPath, input: input)
+            }
+        }
         for ext in ["qix", "sbn", "sbx"] { unlink(finalBase + "." + ext) }
         for ext in extensions {
+            // Inside an OutputTransaction the renames wait for the whole command to succeed.
+            if OutputTransaction.enqueue(temporary: tempBase + "." + ext, final: finalBase + "." + ext) { continue }
             guard rename(tempBase + "." + ext, finalBase + "." + ext) == 0 else {
                 throw OutputError.writeFailed(path: finalBase + "." + ext, reason: String(cString: strerror(errno)))
             }
@@ -136,6 +144,7 @@ public enum ShapefileWriter {
     }
 
     struct FieldSlot {
+        let name: String
         let type: FieldType
         let width: Int
         let decimals: Int
@@ -162,26 +171,27 @@ public enum ShapefileWriter {
             switch field.type {
             case .string:
                 let longest = values.reduce(0) { max($0, $1.isNull ? 0 : min(254, $1.text.utf8.count)) }
-                slot = FieldSlot(type: .string, width: max(field.width ?? 1, longest, 1), decimals: 0)
+                slot = FieldSlot(name: field.name, type: .string, width: max(field.width ?? 1, longest, 1), decimals: 0)
                 native = UInt8(ascii: "C")
             case .integer:
                 let widest = values.reduce(0) { max($0, $1.isNull ? 0 : $1.text.utf8.count) }
-                slot = FieldSlot(type: .integer, width: max(field.width ?? 1, widest, 1), decimals: 0)
+                slot = FieldSlot(name: field.name, type: .integer, width: max(field.width ?? 1, widest, 1), decimals: 0)
                 native = UInt8(ascii: "N")
             case .real:
                 // GDAL's default is N(24,15); keep the source's width and decimals when they hold
                 // every value, otherwise widen to fit the whole part.
-                let biggest = values.reduce(0.0) { max($0, abs($1.number ?? 0)) }
-                let wholeDigits = biggest < 1 ? 1 : Int(log10(biggest)) + 1
+                // Infinite values are refused when written (writeValues); NaN is written as null.
+                let biggest = values.reduce(0.0) { max($0, $1.number.map { $0.isFinite ? abs($0) : 0 } ?? 0) }
+                let wholeDigits = biggest < 1 ? 1 : min(300, Int(saturating: log10(biggest), .towardZero)) + 1
                 let decimals = field.decimals ?? 15
                 let width = max(field.width ?? 24, wholeDigits + decimals + 2)
-                slot = FieldSlot(type: .real, width: min(width, 254), decimals: decimals)
+                slot = FieldSlot(name: field.name, type: .real, width: min(width, 254), decimals: decimals)
                 native = UInt8(ascii: "N")
             case .boolean:
-                slot = FieldSlot(type: .boolean, width: 1, decimals: 0)
+                slot = FieldSlot(name: field.name, type: .boolean, width: 1, decimals: 0)
                 native = UInt8(ascii: "L")
             case .date:
-                slot = FieldSlot(type: .date, width: 8, decimals: 0)
+                slot = FieldSlot(name: field.name, type: .date, width: 8, decimals: 0)
                 native = UInt8(ascii: "D")
             }
             // DBFAddNativeFieldType: the new field's index, or -1.
@@ -240,7 +250,12 @@ public enum ShapefileWriter {
             case .integer(let v):
                 // Numbers are right-aligned in DBF; shapelib copies the text as given.
                 ok = padLeft(String(v), layout[f].width).withCString { DBFWriteAttributeDirectly(h, r, i, UnsafeMutableRawPointer(mutating: $0)) }
+            case .real(let v) where v.isNaN:
+                ok = DBFWriteNULLAttribute(h, r, i) // NaN means "no value"
             case .real(let v):
+                guard v.isFinite else {
+                    throw ShapefileError.cannotWrite(path: path, reason: "record \(record + 1), field \(layout[f].name): the value is infinite, which a DBF cannot hold; it is out of range in the input or the calculation")
+                }
                 ok = DBFWriteDoubleAttribute(h, r, i, v)
             case .boolean(let b):
                 ok = DBFWriteLogicalAttribute(h, r, i, CChar(bitPattern: b ? UInt8(ascii: "T") : UInt8(ascii: "F")))
