@@ -60,6 +60,12 @@ extension GeometryEngine {
         let g = try makeHandle(geometry)
         let problem = try validity(of: g)
         if problem.isValid { return RepairResult(geometry: geometry, report: nil) }
+        if let merged = try unionOfTouchingParts(geometry, g) {
+            return RepairResult(geometry: merged, report: RepairReport(
+                problem: problem, kindBefore: geometry.kind, kindAfter: merged.kind,
+                partsBefore: max(1, geometry.polygons.count), partsAfter: max(1, merged.polygons.count),
+                areaBefore: geometry.planarArea, areaAfter: merged.planarArea))
+        }
 
         // GEOSMakeValidParams_create_r: owned by us.
         guard let params = GEOSMakeValidParams_create_r(handle) else { throw failure("MakeValidParams_create") }
@@ -81,6 +87,36 @@ extension GeometryEngine {
             areaAfter: value?.planarArea ?? 0
         )
         return RepairResult(geometry: value, report: report)
+    }
+
+    /// A multipolygon whose parts are each valid and only touch one another (shared edges, no
+    /// shared interior) is repaired by their union: the same area, merged into fewer parts.
+    /// This is both what the data mean and fast (GEOS cascaded union, O(n log n)), where
+    /// make-valid's linework method nodes every edge against every other (20,000 squares sharing
+    /// edges took 18 s, and its even–odd rule dropped half of them). `nil` when the parts are not
+    /// all valid or overlap (nested shells, say): then make-valid decides, as in shapely and PostGIS.
+    private func unionOfTouchingParts(_ geometry: Geometry, _ g: GEOSGeometryHandle) throws -> Geometry? {
+        guard geometry.kind == .multiPolygon else { return nil }
+        let count = GEOSGetNumGeometries_r(handle, g.pointer)
+        guard count > 1 else { return nil }
+        var partArea = 0.0
+        for i in 0..<count {
+            // GEOSGetGeometryN_r: borrowed from g.
+            guard let part = GEOSGetGeometryN_r(handle, g.pointer, i) else { throw failure("GetGeometryN") }
+            // GEOSisValid_r: 1 valid, 0 invalid, 2 exception.
+            guard GEOSisValid_r(handle, part) == 1 else { return nil }
+            var a = 0.0
+            guard GEOSArea_r(handle, part, &a) == 1 else { throw failure("Area") }
+            partArea += a
+        }
+        // GEOSUnaryUnion_r: new geometry owned by us, NULL on failure.
+        guard let raw = GEOSUnaryUnion_r(handle, g.pointer) else { throw failure("UnaryUnion") }
+        let union = GEOSGeometryHandle(engine: self, pointer: raw)
+        var unionArea = 0.0
+        guard GEOSArea_r(handle, union.pointer, &unionArea) == 1 else { throw failure("Area") }
+        // Parts that only touch lose no area in the union; overlapping ones do.
+        guard abs(unionArea - partArea) <= 1e-9 * max(partArea, 1e-300) else { return nil }
+        return try polygonalPart(of: union.pointer, dimension: 2)
     }
 
     /// The members of `g` with the given dimension, as one value geometry.

@@ -71,9 +71,19 @@ public enum VectorReader {
     /// - Parameters:
     ///   - projection: PROJ context used to identify a `.prj`; created if `nil`.
     ///   - progress: called with (records done, total) while a shapefile is read.
-    /// - Throws: ``ShapefileError``, ``GeoJSONError``, ``CSVError``, ``VectorFormatError``.
+    /// - Throws: ``ShapefileError``, ``GeoJSONError``, ``CSVError``, ``VectorFormatError``,
+    ///   ``CoordinatePlausibilityError`` when the coordinates contradict the declared CRS.
     public static func read(path: String, options: VectorReadOptions = VectorReadOptions(), projection: ProjectionContext? = nil,
                             progress: ((Int, Int) -> Void)? = nil) throws -> (FeatureLayer, ReadReport) {
+        let result = try readUnchecked(path: path, options: options, projection: projection, progress: progress)
+        // Coordinates must be possible in the CRS they are declared in.
+        try CoordinatePlausibilityError.check(envelope: result.0.envelope, crs: result.0.crs, path: path,
+                                              projection: try projection ?? ProjectionContext())
+        return result
+    }
+
+    private static func readUnchecked(path: String, options: VectorReadOptions, projection: ProjectionContext?,
+                                      progress: ((Int, Int) -> Void)?) throws -> (FeatureLayer, ReadReport) {
         switch try VectorFormat.detect(path: path) {
         case .shapefile:
             let reader = try ShapefileReader(path: path, options: ShapefileReadOptions(crs: options.crs, encoding: options.encoding), projection: projection)

@@ -155,6 +155,36 @@ public final class ProjectionContext {
         return String(cString: wkt)
     }
 
+    /// The area where `crs` is meant to be used (PROJ's area of use, from the EPSG database), in
+    /// the CRS's own units: degrees for a geographic CRS, metres for British National Grid
+    /// (about −104,000 to 689,000 E and −16,600 to 1,257,000 N). `nil` when PROJ has no area of use
+    /// for it (a custom WKT, say) or the bounds cannot be transformed.
+    /// - Throws: ``ProjectionError/unknownCRS(definition:reason:)``.
+    public func boundsOfUse(for crs: CRS) throws -> Envelope? {
+        // A WKT from a .prj carries no area of use; its EPSG entry does.
+        let crs = crs.epsg.map { CRS(epsg: $0) } ?? crs
+        let object = try makeCRSObject(crs)
+        var west = 0.0, south = 0.0, east = 0.0, north = 0.0
+        // proj_get_area_of_use: 1 and the bounds in degrees when known, 0 otherwise.
+        guard proj_get_area_of_use(handle, object.pointer, &west, &south, &east, &north, nil) == 1,
+              west > -1000, south > -1000 else { return nil }
+        if crs.isGeographic { return Envelope(minX: west, minY: south, maxX: east, maxY: north) }
+        // proj_create_crs_to_crs: new transformation owned by us, NULL on failure.
+        guard let raw = proj_create_crs_to_crs(handle, "EPSG:4326", crs.definition, nil) else { return nil }
+        let operation = ProjObject(raw)
+        // proj_normalize_for_visualization: a new object (x = longitude), NULL on failure.
+        guard let normalisedRaw = proj_normalize_for_visualization(handle, operation.pointer) else { return nil }
+        let normalised = ProjObject(normalisedRaw)
+        var minX = 0.0, minY = 0.0, maxX = 0.0, maxY = 0.0
+        // proj_trans_bounds: 1 on success; densifies the edges (21 points each) so curved edges count.
+        guard proj_trans_bounds(handle, normalised.pointer, PJ_FWD, west, south, east, north, &minX, &minY, &maxX, &maxY, 21) == 1,
+              minX.isFinite, minY.isFinite, maxX.isFinite, maxY.isFinite else {
+            proj_errno_reset(nil)
+            return nil
+        }
+        return Envelope(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+    }
+
     /// Creates a transformer from `source` to `target`, with coordinates in lon/lat (x = longitude)
     /// order for geographic CRSs and easting/northing order for projected ones.
     /// - Throws: ``ProjectionError``.
