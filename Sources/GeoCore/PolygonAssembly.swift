@@ -52,6 +52,9 @@ public enum PolygonAssembler {
 
         var holesOfShell = [[LinearRing]](repeating: [], count: shells.count)
         var orphans: [Int] = []
+        var orphanShells: [(index: Int, ring: LinearRing, area: Double, envelope: Envelope)] = []
+        // Only clockwise rings can take holes: orphans are added after the search, so that many
+        // orphans (a file written with the opposite orientation) stay O(h · s), not O(h²).
         for hole in holes {
             let holeEnvelope = hole.ring.envelope
             var best: Int?
@@ -63,10 +66,11 @@ public enum PolygonAssembler {
                 holesOfShell[b].append(hole.ring)
             } else {
                 orphans.append(hole.index)
-                shells.append((hole.index, hole.ring, hole.ring.area, holeEnvelope))
-                holesOfShell.append([])
+                orphanShells.append((hole.index, hole.ring, hole.ring.area, holeEnvelope))
             }
         }
+        shells += orphanShells
+        holesOfShell += [[LinearRing]](repeating: [], count: orphanShells.count)
 
         // Keep shells in file order so output is stable and mirrors the source.
         let order = shells.indices.sorted { shells[$0].index < shells[$1].index }

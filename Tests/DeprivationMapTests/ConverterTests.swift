@@ -77,8 +77,10 @@ struct ConverterTests {
     @Test("--make-valid repairs a bow-tie and reports it; valid polygons pass untouched")
     func makeValid() throws {
         let dir = try TemporaryDirectory()
-        let bowtie = [Coordinate(x: 0, y: 0), Coordinate(x: 0, y: 10), Coordinate(x: 10, y: 0), Coordinate(x: 10, y: 10), Coordinate(x: 0, y: 0)]
-        try ShapefileFixture.write(base: dir.path("b"), shapeType: 5, records: [[ShapefileFixture.square(20, 20, 1)], [bowtie]], prj: nil)
+        // Synthetic shapes placed in Essex (E 580,000 N 190,000), where BNG coordinates are plausible.
+        let bowtie = [Coordinate(x: 580_000, y: 190_000), Coordinate(x: 580_000, y: 190_010), Coordinate(x: 580_010, y: 190_000),
+                      Coordinate(x: 580_010, y: 190_010), Coordinate(x: 580_000, y: 190_000)]
+        try ShapefileFixture.write(base: dir.path("b"), shapeType: 5, records: [[ShapefileFixture.square(580_020, 190_020, 1)], [bowtie]], prj: nil)
         let report = try Converter.convert(input: dir.path("b.shp"), output: dir.path("b.geojson"),
                                            options: ConversionOptions(read: VectorReadOptions(crs: .britishNationalGrid),
                                                                       targetCRS: .britishNationalGrid, makeValid: true))

@@ -46,16 +46,43 @@ public final class OutputTransaction: @unchecked Sendable {
         return true
     }
 
+    /// Renames every queued file into place. Each existing destination is first kept under a
+    /// backup name (a hard link), so that when a rename fails part-way the earlier outputs are put
+    /// back as they were and the new ones removed: all of the outputs change, or none.
     private func commit() throws {
         let files = lock.withLock { pending }
+        var backups: [(backup: String, final: String)] = []
+        var renamed: [String] = []
+        func rollBack(from k: Int) {
+            for final in renamed { unlink(final) }
+            for (backup, final) in backups { rename(backup, final) }
+            for (t, _) in files[k...] { unlink(t) }
+            for (t, _) in files { TemporaryFileRegistry.shared.remove(t) }
+        }
         for (k, (temporary, final)) in files.enumerated() {
+            var st = stat()
+            if lstat(final, &st) == 0 {
+                guard (st.st_mode & S_IFMT) != S_IFDIR else {
+                    rollBack(from: k)
+                    throw OutputError.writeFailed(path: final, reason: "a folder has that name")
+                }
+                let backup = temporary + ".previous"
+                guard link(final, backup) == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    rollBack(from: k)
+                    throw OutputError.writeFailed(path: final, reason: reason)
+                }
+                backups.append((backup, final))
+            }
             guard rename(temporary, final) == 0 else {
                 let reason = String(cString: strerror(errno))
-                for (t, _) in files[(k + 1)...] { unlink(t); TemporaryFileRegistry.shared.remove(t) }
+                rollBack(from: k)
                 throw OutputError.writeFailed(path: final, reason: reason)
             }
-            TemporaryFileRegistry.shared.remove(temporary)
+            renamed.append(final)
         }
+        for (backup, _) in backups { unlink(backup) }
+        for (t, _) in files { TemporaryFileRegistry.shared.remove(t) }
     }
 
     private func abandon() {

@@ -256,7 +256,15 @@ public enum ShapefileWriter {
                 guard v.isFinite else {
                     throw ShapefileError.cannotWrite(path: path, reason: "record \(record + 1), field \(layout[f].name): the value is infinite, which a DBF cannot hold; it is out of range in the input or the calculation")
                 }
-                ok = DBFWriteDoubleAttribute(h, r, i, v)
+                let slot = layout[f]
+                if String(format: "%.*f", slot.decimals, v).utf8.count <= slot.width {
+                    ok = DBFWriteDoubleAttribute(h, r, i, v)
+                } else {
+                    // Too wide for fixed notation even at 254 characters (e.g. 1e300): exponent
+                    // notation, which DBF readers (GDAL, shapelib, ours) parse as a number.
+                    let text = padLeft(String(format: "%.*e", max(0, min(15, slot.width - 8)), v), slot.width)
+                    ok = text.withCString { DBFWriteAttributeDirectly(h, r, i, UnsafeMutableRawPointer(mutating: $0)) }
+                }
             case .boolean(let b):
                 ok = DBFWriteLogicalAttribute(h, r, i, CChar(bitPattern: b ? UInt8(ascii: "T") : UInt8(ascii: "F")))
             case .date(let d):
