@@ -14,6 +14,10 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
     /// The format of `path`, from its extension.
     /// - Throws: ``VectorFormatError/unknownFormat(path:)``.
     public static func detect(path: String) throws -> VectorFormat {
+ var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw VectorFormatError.isFolder(path: path)
+        }
         var url = URL(fileURLWithPath: path)
         if url.pathExtension.lowercased() == "gz" { url = url.deletingPathExtension() }
         switch url.pathExtension.lowercased() {
@@ -29,6 +33,8 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
 public enum VectorFormatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The extension is not one DeprivationMap knows.
     case unknownFormat(path: String)
+    /// A folder was given where a file was expected.
+    case isFolder(path: String)
     /// The format cannot be written.
     case cannotWrite(path: String, format: VectorFormat)
 
@@ -36,6 +42,8 @@ public enum VectorFormatError: Error, Sendable, Equatable, CustomStringConvertib
         switch self {
         case .unknownFormat(let path):
             return "\(path): unknown format. Use a .shp, .geojson/.json or .csv file."
+        case .isFolder(let path):
+            return "\(path) is a folder, not a file: give the path of a .shp, .geojson or .csv file inside it."
         case .cannotWrite(let path, let format):
             return "\(path): writing \(format.rawValue) is not supported; write .geojson or .shp."
         }

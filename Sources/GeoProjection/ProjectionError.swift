@@ -18,11 +18,11 @@ public enum ProjectionError: Error, Sendable, Equatable, CustomStringConvertible
         case .contextCreationFailed:
             return "PROJ could not create a context. Check that libproj and proj-data are installed (apt-get install libproj-dev proj-data)."
         case .unknownCRS(let definition, let reason):
-            return "unknown coordinate reference system '\(definition)': \(reason). Give an EPSG code such as EPSG:27700 or EPSG:4326, or a WKT definition."
+            return "unknown coordinate reference system '\(definition)': \(reason.withoutFinalStop). Give an EPSG code such as EPSG:27700 or EPSG:4326, or a WKT definition."
         case .noTransformation(let s, let t, let reason):
-            return "PROJ has no transformation from \(s) to \(t): \(reason)."
+            return "PROJ has no transformation from \(s) to \(t): \(reason.withoutFinalStop)."
         case .transformFailed(let s, let t, let c, let reason):
-            return "coordinate (\(c.x), \(c.y)) could not be transformed from \(s) to \(t): \(reason). Check that the data really is in \(s) (pass --crs to override the file's CRS)."
+            return "coordinate (\(c.x), \(c.y)) could not be transformed from \(s) to \(t): \(reason.withoutFinalStop). Check that the data really is in \(s) (pass --crs to override the file's CRS)."
         case .gridDirectoryMissing(let path):
             return "grid directory '\(path)' does not exist. Pass the folder that holds the grid file (for example OSTN15_NTv2_OSGBtoETRS.gsb)."
         }

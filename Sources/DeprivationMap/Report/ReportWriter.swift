@@ -1,3 +1,4 @@
+import GeoCore
 import Foundation
 
 /// Why a report folder could not be written.
@@ -8,7 +9,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notWritable(let path, let reason):
-            return "cannot write the report to \(path): \(reason). Choose a folder you can write to with -o DIR."
+            return "cannot write the report to \(path): \(reason.withoutFinalStop). Choose a folder you can write to with -o DIR."
         case .notAReportFolder(let path):
             return "\(path) already exists and is not a report folder written by deprivation-map; choose a new folder with -o DIR (an earlier report folder is replaced as a whole)."
         }

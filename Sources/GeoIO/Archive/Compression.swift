@@ -25,17 +25,17 @@ public enum CompressionError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .cannotRead(let path, let reason):
-            return "\(path): cannot be read: \(reason)."
+            return "\(path): cannot be read: \(reason.withoutFinalStop)."
         case .corrupt(let path, let detail):
-            return "\(path): the compressed data is damaged (\(detail)). Download the file again."
+            return "\(path): the compressed data is damaged (\(detail.withoutFinalStop)). Download the file again."
         case .badArchive(let path, let detail):
-            return "\(path): not a readable zip archive (\(detail)). Download the file again."
+            return "\(path): not a readable zip archive (\(detail.withoutFinalStop)). Download the file again."
         case .unsupportedMethod(let path, let entry, let method):
             return "\(path): entry \(entry) uses compression method \(method); only stored (0) and deflate (8) are supported. Re-zip it with a standard tool."
         case .checksumMismatch(let path, let entry):
             return "\(path): entry \(entry) fails its CRC-32 check. Download the archive again."
         case .toolFailed(let path, let tool, let detail):
-            return "\(path): \(tool) failed: \(detail)."
+            return "\(path): \(tool) failed: \(detail.withoutFinalStop)."
         case .tooLarge(let path, let entry, let limit):
             return "\(path)\(entry.map { " (entry \($0))" } ?? ""): decompresses to more than \(DecompressionLimits.describe(limit)), the ceiling for one file; reading stopped there. If the file is genuine, raise the ceiling with DEPRIVATION_MAP_MAX_DECOMPRESSED (e.g. 4G) or give the file uncompressed."
         case .ratioTooHigh(let path, let entry, let ratio, let limit):

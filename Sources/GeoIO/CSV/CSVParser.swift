@@ -1,3 +1,4 @@
+import GeoCore
 /// Why a CSV file could not be read. Line numbers are 1-based lines of the file.
 public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file does not exist or cannot be read.
@@ -26,7 +27,7 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotRead(let path, let reason):
-            return "\(path): cannot be read: \(reason)."
+            return "\(path): cannot be read: \(reason.withoutFinalStop)."
         case .empty(let path):
             return "\(path): the file is empty; a CSV point table needs a header line and rows."
         case .unterminatedQuote(let path, let line):

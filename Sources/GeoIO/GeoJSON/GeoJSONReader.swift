@@ -18,15 +18,15 @@ public enum GeoJSONError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotRead(let path, let reason):
-            return "\(path): cannot be read: \(reason)."
+            return "\(path): cannot be read: \(reason.withoutFinalStop)."
         case .malformed(let path, let line, let column, let message):
-            return "\(path), line \(line), column \(column): malformed JSON: \(message). Check the file is complete (not cut off by a failed download) and valid JSON."
+            return "\(path), line \(line), column \(column): malformed JSON: \(message.withoutFinalStop). Check the file is complete (not cut off by a failed download) and valid JSON."
         case .notGeoJSON(let path, let reason):
-            return "\(path): not GeoJSON: \(reason). Expected a FeatureCollection, a Feature or a geometry object (RFC 7946)."
+            return "\(path): not GeoJSON: \(reason.withoutFinalStop). Expected a FeatureCollection, a Feature or a geometry object (RFC 7946)."
         case .invalidFeature(let path, let feature, let reason):
-            return "\(path), feature \(feature): \(reason)."
+            return "\(path), feature \(feature): \(reason.withoutFinalStop)."
         case .invalidGeometry(let path, let feature, let reason):
-            return "\(path), feature \(feature): invalid geometry: \(reason)."
+            return "\(path), feature \(feature): invalid geometry: \(reason.withoutFinalStop)."
         }
     }
 }

@@ -1,3 +1,4 @@
+import GeoCore
 import Foundation
 
 /// Why an output could not be written.
@@ -16,9 +17,9 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .directoryMissing(let path):
             return "cannot write \(path): its folder does not exist. Create it first (mkdir -p) or choose another -o path."
         case .notWritable(let path, let reason):
-            return "cannot write \(path): \(reason). Choose a folder you can write to."
+            return "cannot write \(path): \(reason.withoutFinalStop). Choose a folder you can write to."
         case .writeFailed(let path, let reason):
-            return "writing \(path) failed: \(reason). Nothing was written at that path."
+            return "writing \(path) failed: \(reason.withoutFinalStop). Nothing was written at that path."
         case .overwritesInput(let path, let input):
             let same = path == input ? "" : " (\(input))"
             return "the output \(path) would replace the input\(same); nothing was written. Choose a different output path."

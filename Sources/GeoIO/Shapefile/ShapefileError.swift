@@ -1,3 +1,4 @@
+import GeoCore
 /// Why a shapefile could not be read or written. Every case names the file and, where it
 /// applies, the record (1-based, as GIS tools number features) and says how to fix it.
 public enum ShapefileError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -47,14 +48,14 @@ public enum ShapefileError: Error, Sendable, Equatable, CustomStringConvertible 
         case .missingProjection(let path):
             return "\(path): there is no .prj file, so the coordinate reference system is unknown. Pass --crs to say what it is, e.g. --crs EPSG:27700 (British National Grid, metres) or --crs EPSG:4326 (longitude/latitude)."
         case .unreadableProjection(let path, let reason):
-            return "\(path): the .prj cannot be read by PROJ (\(reason)). Pass --crs EPSG:<code> to override it."
+            return "\(path): the .prj cannot be read by PROJ (\(reason.withoutFinalStop)). Pass --crs EPSG:<code> to override it."
         case .truncated(let path, let expected, let actual, let record):
             let which = record.map { " from record \($0) on" } ?? ""
             return "\(path): the file is truncated: \(expected) bytes expected, \(actual) present; records\(which) are missing. Download or copy the file again."
         case .cannotOpen(let path, let reason):
-            return "\(path): cannot be opened: \(reason)."
+            return "\(path): cannot be opened: \(reason.withoutFinalStop)."
         case .unreadableRecord(let path, let record, let reason):
-            return "\(path), record \(record): cannot be read: \(reason). The file may be corrupt; download it again or repair it with ogr2ogr."
+            return "\(path), record \(record): cannot be read: \(reason.withoutFinalStop). The file may be corrupt; download it again or repair it with ogr2ogr."
         case .recordCountMismatch(let path, let shapes, let attributes):
             return "\(path): the .shp/.shx hold \(shapes) records but the .dbf holds \(attributes). The files come from different versions of the layer; use the .shp, .shx and .dbf of one download."
         case .unsupportedShapeType(let path, let code, let name):
@@ -76,7 +77,7 @@ public enum ShapefileError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unsupportedCodePage(let path, let codePage):
             return "\(path): code page '\(codePage)' is not supported (UTF-8, ISO-8859-1 and Windows-1252 are). Pass --encoding to override, or re-encode the file with ogr2ogr -lco ENCODING=UTF-8."
         case .cannotWrite(let path, let reason):
-            return "\(path): cannot be written as a shapefile: \(reason)."
+            return "\(path): cannot be written as a shapefile: \(reason.withoutFinalStop)."
         }
     }
 }
