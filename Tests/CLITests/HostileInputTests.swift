@@ -210,4 +210,14 @@ struct HostileInputTests {
         // shell contains: each is kept as a shell, and placing them is no longer quadratic.
         #expect(try String(contentsOfFile: dir.path("out.csv"), encoding: .utf8).contains("inside,580105,185105,E01999998"))
     }
+
+    @Test("The decompression ceiling can be lowered or raised through the environment, and the message says how")
+    func ceilingFromEnvironment() throws {
+        let gz = try TestData.path("lookups/ward21_ltla21.csv.gz") // 96 KB that inflates to 480 KB
+        let low = try CLI.run(["info", gz], environment: ["DEPRIVATION_MAP_MAX_DECOMPRESSED": "100K"])
+        expectRefused(low, mentions: [gz, "decompresses to more than 102400 bytes", "DEPRIVATION_MAP_MAX_DECOMPRESSED"])
+        // With 1 MiB the file inflates and is read (info then finds it is a table without coordinates).
+        let ok = try CLI.run(["info", gz], environment: ["DEPRIVATION_MAP_MAX_DECOMPRESSED": "1M"])
+        #expect(!ok.stderr.contains("decompresses") && ok.stderr.contains("ward21_code"), "\(ok.stderr)")
+    }
 }

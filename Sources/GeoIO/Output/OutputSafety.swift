@@ -73,7 +73,9 @@ public enum OutputSafety {
 }
 
 /// The files this process has opened for reading (device and inode), so that no writer replaces
-/// one of them. Readers register through ``record(_:)``; writers ask ``contains(_:)``. Thread-safe.
+/// one of them. Readers register through ``record(_:)``; writers ask ``input(matching:)``.
+/// Thread-safe. A long-running program that means to regenerate a file it read earlier calls
+/// ``forgetAll()`` between jobs.
 public final class InputRegistry: @unchecked Sendable {
     /// The process-wide registry.
     public static let shared = InputRegistry()
@@ -86,6 +88,11 @@ public final class InputRegistry: @unchecked Sendable {
         guard stat(path, &st) == 0 else { return }
         let key = OutputSafety.FileIdentity.inode(UInt64(st.st_dev), UInt64(st.st_ino))
         lock.withLock { if files[key] == nil { files[key] = path } }
+    }
+
+    /// Forgets every file read so far.
+    public func forgetAll() {
+        lock.withLock { files.removeAll() }
     }
 
     /// The input path under which the file at `path` was read, if it was.
