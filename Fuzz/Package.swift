@@ -11,10 +11,10 @@ let package = Package(
     name: "DeprivationMapFuzz",
     dependencies: [.package(name: "DeprivationMap", path: "..")],
     targets: [
-        .target(name: "FuzzSupport", dependencies: [.product(name: "DeprivationMap", package: "DeprivationMap")]),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", .product(name: "DeprivationMap", package: "DeprivationMap")]),
         .target(name: "CFuzzDriver"),
     ] + fuzzTargets.map { name in
-        .executableTarget(name: name, dependencies: ["FuzzSupport", "CFuzzDriver", .product(name: "DeprivationMap", package: "DeprivationMap")],
+        .executableTarget(name: name, dependencies: ["FuzzSupport", .product(name: "DeprivationMap", package: "DeprivationMap")],
                           swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     },
     swiftLanguageModes: [.v6]

@@ -71,13 +71,13 @@ public final class CoordinateTransformer {
         guard let raw = proj_create_crs_to_crs_from_pj(ctx, sourceObject.pointer, targetObject.pointer, nil, nil) else {
             throw ProjectionError.noTransformation(source: source.description, target: target.description, reason: context.lastError())
         }
-        let operation = ProjObject(raw)
+        let operation = ProjObject(raw, owner: context)
         // proj_normalize_for_visualization: new object with lon/lat, easting/northing axis order.
         guard let normalised = proj_normalize_for_visualization(ctx, operation.pointer) else {
             throw ProjectionError.noTransformation(source: source.description, target: target.description, reason: context.lastError())
         }
-        pj = ProjObject(normalised)
-        candidateOperations = Self.listOperations(ctx, sourceObject.pointer, targetObject.pointer)
+        pj = ProjObject(normalised, owner: context)
+        candidateOperations = Self.listOperations(context, sourceObject.pointer, targetObject.pointer)
     }
 
     /// The operation PROJ prefers for this pair (the first candidate), or `nil` for identity.
@@ -88,7 +88,7 @@ public final class CoordinateTransformer {
         guard let pj else { return nil }
         // proj_trans_get_last_used_operation: new object owned by us, or NULL.
         guard let raw = proj_trans_get_last_used_operation(pj.pointer) else { return nil }
-        let used = ProjObject(raw)
+        let used = ProjObject(raw, owner: context)
         return Self.describe(context.handle, used.pointer)
     }
 
@@ -130,7 +130,8 @@ public final class CoordinateTransformer {
         return try geometry.mappingCoordinateArrays { try transform(&$0) }
     }
 
-    private static func listOperations(_ ctx: OpaquePointer, _ source: OpaquePointer, _ target: OpaquePointer) -> [OperationInfo] {
+    private static func listOperations(_ context: ProjectionContext, _ source: OpaquePointer, _ target: OpaquePointer) -> [OperationInfo] {
+        let ctx = context.handle
         // proj_create_operation_factory_context: owned by us, NULL on failure.
         guard let factory = proj_create_operation_factory_context(ctx, nil) else { return [] }
         defer { proj_operation_factory_context_destroy(factory) }
@@ -141,7 +142,7 @@ public final class CoordinateTransformer {
         var result: [OperationInfo] = []
         for i in 0..<proj_list_get_count(list) {
             guard let raw = proj_list_get(ctx, list, i) else { continue }
-            let op = ProjObject(raw)
+            let op = ProjObject(raw, owner: context)
             result.append(describe(ctx, op.pointer))
         }
         return result

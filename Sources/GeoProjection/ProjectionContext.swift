@@ -96,7 +96,7 @@ public final class ProjectionContext {
         guard let pj = proj_create(handle, crs.definition) else {
             throw ProjectionError.unknownCRS(definition: crs.definition, reason: lastError())
         }
-        let object = ProjObject(pj)
+        let object = ProjObject(pj, owner: self)
         guard isCRS(object.pointer) else {
             throw ProjectionError.unknownCRS(definition: crs.definition, reason: "it is not a coordinate reference system")
         }
@@ -135,7 +135,7 @@ public final class ProjectionContext {
             }
             if proj_list_get_count(list) > 0, let confidence, confidence[0] >= Int32(minimumConfidence),
                let best = proj_list_get(handle, list, 0) {
-                let bestObject = ProjObject(best)
+                let bestObject = ProjObject(best, owner: self)
                 if let code = proj_get_id_code(bestObject.pointer, 0), let n = Int(String(cString: code)) {
                     let bestName = proj_get_name(bestObject.pointer).map { String(cString: $0) }
                     return CRS(definition: crs.definition, epsg: n, name: bestName ?? name)
@@ -171,10 +171,10 @@ public final class ProjectionContext {
         if crs.isGeographic { return Envelope(minX: west, minY: south, maxX: east, maxY: north) }
         // proj_create_crs_to_crs: new transformation owned by us, NULL on failure.
         guard let raw = proj_create_crs_to_crs(handle, "EPSG:4326", crs.definition, nil) else { return nil }
-        let operation = ProjObject(raw)
+        let operation = ProjObject(raw, owner: self)
         // proj_normalize_for_visualization: a new object (x = longitude), NULL on failure.
         guard let normalisedRaw = proj_normalize_for_visualization(handle, operation.pointer) else { return nil }
-        let normalised = ProjObject(normalisedRaw)
+        let normalised = ProjObject(normalisedRaw, owner: self)
         var minX = 0.0, minY = 0.0, maxX = 0.0, maxY = 0.0
         // proj_trans_bounds: 1 on success; densifies the edges (21 points each) so curved edges count.
         guard proj_trans_bounds(handle, normalised.pointer, PJ_FWD, west, south, east, north, &minX, &minY, &maxX, &maxY, 21) == 1,
@@ -198,9 +198,15 @@ final class MessageBox {
     var last: String?
 }
 
-/// Owns one `PJ*` and destroys it once.
+/// Owns one `PJ*` and destroys it once. It keeps the context it was made in alive:
+/// `proj_destroy` reads the object's context, so the context must outlive every object (a
+/// transformer that released its context first was a use-after-free found by valgrind).
 final class ProjObject {
     let pointer: OpaquePointer
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    private let owner: ProjectionContext
+    init(_ pointer: OpaquePointer, owner: ProjectionContext) {
+        self.pointer = pointer
+        self.owner = owner
+    }
     deinit { proj_destroy(pointer) }
 }

@@ -1,6 +1,6 @@
-import CFuzzDriver
 import Foundation
 import DeprivationMap
+import FuzzSupport
 
 // A CSV point table (coordinate columns found by name), and the same bytes as a generic table.
 func fuzzCSVPoints(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -15,11 +15,7 @@ func fuzzCSVPoints(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-/// The program's entry point (SwiftPM calls an executable's entry <Target>_main): hands control
-/// to libFuzzer with the callback above.
 @_cdecl("FuzzCSVPoints_main")
 func fuzzEntry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzCSVPoints(data, size) }
+    FuzzInput.runDriver(argc, argv) { data, size in fuzzCSVPoints(data, size) }
 }

@@ -1,6 +1,6 @@
-import CFuzzDriver
 import Foundation
 import DeprivationMap
+import FuzzSupport
 
 // GeoJSON text read into a layer (no file: the in-memory entry point).
 func fuzzGeoJSON(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -9,11 +9,7 @@ func fuzzGeoJSON(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-/// The program's entry point (SwiftPM calls an executable's entry <Target>_main): hands control
-/// to libFuzzer with the callback above.
 @_cdecl("FuzzGeoJSON_main")
 func fuzzEntry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzGeoJSON(data, size) }
+    FuzzInput.runDriver(argc, argv) { data, size in fuzzGeoJSON(data, size) }
 }

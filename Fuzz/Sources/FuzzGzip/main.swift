@@ -1,6 +1,6 @@
-import CFuzzDriver
 import Foundation
 import DeprivationMap
+import FuzzSupport
 
 // gzip (or zlib) data, one or more members.
 func fuzzGzip(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -10,11 +10,7 @@ func fuzzGzip(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-/// The program's entry point (SwiftPM calls an executable's entry <Target>_main): hands control
-/// to libFuzzer with the callback above.
 @_cdecl("FuzzGzip_main")
 func fuzzEntry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzGzip(data, size) }
+    FuzzInput.runDriver(argc, argv) { data, size in fuzzGzip(data, size) }
 }

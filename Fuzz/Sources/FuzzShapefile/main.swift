@@ -1,4 +1,3 @@
-import CFuzzDriver
 import Foundation
 import DeprivationMap
 import FuzzSupport
@@ -15,11 +14,7 @@ func fuzzShapefile(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-/// The program's entry point (SwiftPM calls an executable's entry <Target>_main): hands control
-/// to libFuzzer with the callback above.
 @_cdecl("FuzzShapefile_main")
 func fuzzEntry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzShapefile(data, size) }
+    FuzzInput.runDriver(argc, argv) { data, size in fuzzShapefile(data, size) }
 }

@@ -1,3 +1,4 @@
+import CFuzzDriver
 import Foundation
 
 /// Helpers shared by the fuzz targets: splitting one input into several files, and a private
@@ -36,5 +37,14 @@ public enum FuzzInput {
     /// The bytes as one `Data`.
     public static func data(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Data {
         Data(bytes: bytes, count: count)
+    }
+
+    /// Hands control to libFuzzer with `callback` (each target's entry point, which SwiftPM names
+    /// <Target>_main, calls this).
+    public static func runDriver(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                                 _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt {
+        var count = argc
+        var arguments = argv
+        return LLVMFuzzerRunDriver(&count, &arguments, callback)
     }
 }

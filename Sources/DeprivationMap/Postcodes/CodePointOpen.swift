@@ -148,7 +148,7 @@ public enum CodePointOpen {
             let zip = try ZipArchive(path: path)
             let area = String(key.prefix { $0.isLetter }).lowercased()
             if let entry = zip.entries.first(where: { $0.name.lowercased() == "data/csv/\(area).csv" }) {
-                let table = try CSVTable(data: Data(try zip.contents(of: entry)), source: "\(path) (\(entry.name))", hasHeader: false, delimiter: UInt8(ascii: ","))
+                let table = try CSVTable(data: try zip.contents(of: entry), source: "\(path) (\(entry.name))", hasHeader: false, delimiter: UInt8(ascii: ","))
                 var points = PostcodePoints()
                 try table.forEachRow { row in try add(row, pc: 0, pq: 1, e: 2, n: 3, cy: 4, path: table.path, to: &points) }
                 consider(points)
@@ -171,7 +171,7 @@ public enum CodePointOpen {
             let entry = files[i]
             let bytes = try zip.contents(of: entry)
             let source = "\(path) (\(entry.name))"
-            let table = try CSVTable(data: Data(bytes), source: source, hasHeader: false, delimiter: UInt8(ascii: ","))
+            let table = try CSVTable(data: bytes, source: source, hasHeader: false, delimiter: UInt8(ascii: ","))
             var points = PostcodePoints()
             points.sources = [entry.name]
             points.postcodes.reserveCapacity(entry.uncompressedSize / 60)

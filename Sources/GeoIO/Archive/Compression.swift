@@ -123,24 +123,12 @@ public enum FileContents {
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + consumed)
                 stream.avail_in = UInt32(min(input.count - consumed, Int(UInt32.max)))
                 let before = consumed
-                var status: Int32 = Z_OK
-                repeat {
-                    if produced == out.count {
-                        // Room for one byte past the ceiling, so that passing it is seen.
-                        let grown = min(out.count * 2, limits.maximumBytes + 1)
-                        guard grown > out.count else { throw CompressionError.tooLarge(path: path, entry: nil, limit: limits.maximumBytes) }
-                        out.count = grown
-                    }
-                    status = out.withUnsafeMutableBytes { buf -> Int32 in
-                        stream.next_out = buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
-                        stream.avail_out = UInt32(min(buf.count - produced, Int(UInt32.max)))
-                        let room = stream.avail_out
-                        let s = inflate(&stream, Z_NO_FLUSH)
-                        produced += Int(room - stream.avail_out)
-                        return s
-                    }
-                    try limits.check(produced: produced, consumed: input.count - Int(stream.avail_in), path: path, entry: nil)
-                } while status == Z_OK || (status == Z_BUF_ERROR && stream.avail_out == 0)
+                // Room for one byte past the ceiling, so that passing it is seen.
+                let status = try inflateAvailable(&stream, into: &out, produced: &produced, capacity: limits.maximumBytes + 1,
+                                                  inputCount: input.count, limits: limits, path: path, entry: nil)
+                if status == Z_BUF_ERROR && produced > limits.maximumBytes {
+                    throw CompressionError.tooLarge(path: path, entry: nil, limit: limits.maximumBytes)
+                }
                 consumed = input.count - Int(stream.avail_in)
                 guard status == Z_STREAM_END else {
                     let message = stream.msg.map { String(cString: $0) } ?? "truncated stream"
@@ -154,6 +142,31 @@ public enum FileContents {
             out.count = produced
             return out
         }
+    }
+
+    /// Inflates what `stream` has available into `out` from offset `produced`, doubling `out` as
+    /// output arrives but never past `capacity` bytes, and checking `limits` after every step.
+    /// Returns zlib's last status: `Z_STREAM_END` at the end of a stream; `Z_BUF_ERROR` with
+    /// `produced == capacity` when the output would pass `capacity`.
+    static func inflateAvailable(_ stream: inout z_stream, into out: inout Data, produced: inout Int, capacity: Int,
+                                 inputCount: Int, limits: DecompressionLimits, path: String, entry: String?) throws -> Int32 {
+        var status: Int32 = Z_OK
+        repeat {
+            if produced == out.count {
+                guard out.count < capacity else { return Z_BUF_ERROR }
+                out.count = min(out.count * 2, capacity)
+            }
+            status = out.withUnsafeMutableBytes { buf -> Int32 in
+                stream.next_out = buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
+                stream.avail_out = UInt32(min(buf.count - produced, Int(UInt32.max)))
+                let room = stream.avail_out
+                let s = inflate(&stream, Z_NO_FLUSH)
+                produced += Int(room - stream.avail_out)
+                return s
+            }
+            try limits.check(produced: produced, consumed: inputCount - Int(stream.avail_in), path: path, entry: entry)
+        } while status == Z_OK || (status == Z_BUF_ERROR && stream.avail_out == 0)
+        return status
     }
 
     /// Extracts the first file of a 7-Zip archive with the `7z` command (p7zip-full).

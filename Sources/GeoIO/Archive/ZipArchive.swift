@@ -78,9 +78,9 @@ public final class ZipArchive: @unchecked Sendable {
     /// grows from the bytes actually inflated, never from the entry's declared size; an entry that
     /// declares more than the ceiling is refused before anything is inflated.
     /// - Throws: ``CompressionError``.
-    public func contents(of entry: Entry, limits: DecompressionLimits = .standard) throws -> [UInt8] {
+    public func contents(of entry: Entry, limits: DecompressionLimits = .standard) throws -> Data {
         try limits.check(produced: entry.uncompressedSize, consumed: entry.compressedSize, path: path, entry: entry.name)
-        return try data.withUnsafeBytes { raw -> [UInt8] in
+        return try data.withUnsafeBytes { raw -> Data in
             let b = raw.bindMemory(to: UInt8.self)
             let h = entry.localHeaderOffset
             guard h + 30 <= b.count, Self.u32(b, h) == 0x0403_4B50 else {
@@ -91,20 +91,19 @@ public final class ZipArchive: @unchecked Sendable {
                 throw CompressionError.badArchive(path: path, detail: "\(entry.name) runs past the end of the file (truncated download?)")
             }
             let input = UnsafeBufferPointer(rebasing: b[start..<(start + entry.compressedSize)])
-            var out: [UInt8]
+            let out: Data
             switch entry.method {
             case 0:
-                out = Array(input)
+                out = Data(input)
             case 8:
                 out = try inflateRaw(input, expected: entry.uncompressedSize, entry: entry.name, limits: limits)
             default:
                 throw CompressionError.unsupportedMethod(path: path, entry: entry.name, method: entry.method)
             }
-            let crc = out.withUnsafeBufferPointer { crc32Of($0) }
+            let crc = out.withUnsafeBytes { crc32Of($0.bindMemory(to: UInt8.self)) }
             guard out.count == entry.uncompressedSize, crc == entry.crc32 else {
                 throw CompressionError.checksumMismatch(path: path, entry: entry.name)
             }
-            out.reserveCapacity(0)
             return out
         }
     }
@@ -112,10 +111,9 @@ public final class ZipArchive: @unchecked Sendable {
     /// Inflates a raw deflate stream. The buffer starts from the compressed size and doubles as
     /// output arrives; it never passes `expected` + 1 bytes (more output than declared is damage)
     /// nor the limits.
-    private func inflateRaw(_ input: UnsafeBufferPointer<UInt8>, expected: Int, entry: String, limits: DecompressionLimits) throws -> [UInt8] {
-        guard expected > 0 else { return [] }
-        let cap = expected + 1
-        var out = [UInt8](repeating: 0, count: min(cap, max(4096, input.count * 4)))
+    private func inflateRaw(_ input: UnsafeBufferPointer<UInt8>, expected: Int, entry: String, limits: DecompressionLimits) throws -> Data {
+        guard expected > 0 else { return Data() }
+        var out = Data(count: min(expected + 1, max(4096, input.count * 4)))
         var produced = 0
         var stream = z_stream()
         // Negative window bits: a raw deflate stream without zlib or gzip header.
@@ -125,27 +123,13 @@ public final class ZipArchive: @unchecked Sendable {
         defer { inflateEnd(&stream) }
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
         stream.avail_in = UInt32(min(input.count, Int(UInt32.max)))
-        var status: Int32 = Z_OK
-        repeat {
-            if produced == out.count {
-                guard out.count < cap else { break }
-                out.append(contentsOf: repeatElement(0, count: min(out.count, cap - out.count)))
-            }
-            status = out.withUnsafeMutableBufferPointer { buf -> Int32 in
-                stream.next_out = buf.baseAddress! + produced
-                stream.avail_out = UInt32(min(buf.count - produced, Int(UInt32.max)))
-                let room = stream.avail_out
-                let s = inflate(&stream, Z_NO_FLUSH)
-                produced += Int(room - stream.avail_out)
-                return s
-            }
-            try limits.check(produced: produced, consumed: input.count - Int(stream.avail_in), path: path, entry: entry)
-        } while status == Z_OK || (status == Z_BUF_ERROR && stream.avail_out == 0)
+        let status = try FileContents.inflateAvailable(&stream, into: &out, produced: &produced, capacity: expected + 1,
+                                                       inputCount: input.count, limits: limits, path: path, entry: entry)
         guard status == Z_STREAM_END, produced == expected else {
             let message = produced > expected ? "more data than the directory declares" : (stream.msg.map { String(cString: $0) } ?? "stream does not end where the directory says")
             throw CompressionError.corrupt(path: path, detail: "\(entry): \(message)")
         }
-        out.removeSubrange(produced...)
+        out.count = produced
         return out
     }
 }
