@@ -76,10 +76,11 @@ struct GapCommand: ParsableCommand {
         try OutputSafety.check(outputs: [output, jsonPath, csvPath, MapOutput.sibling(of: output, extension: "geojson")],
                                inputs: [practices, practiceImd] + options.inputPaths)
         // All outputs or none: the tables below are renamed into place only with the report.
-        try OutputTransaction.perform { try write(bar: bar, jsonPath: jsonPath, csvPath: csvPath) }
+        try OutputTransaction.perform { try analyseAndWrite(bar: bar, jsonPath: jsonPath, csvPath: csvPath) }
     }
 
-    private func write(bar: ProgressBar, jsonPath: String, csvPath: String) throws {
+    /// Runs the analysis and writes the report, its JSON and its table (inside the caller's transaction).
+    private func analyseAndWrite(bar: ProgressBar, jsonPath: String, csvPath: String) throws {
         let report: GapReport
         var written: [String] = []
         if let practices {

@@ -78,7 +78,9 @@ public final class AtomicOutputFile {
     private static let bufferLimit = 1 << 20
 
     /// Opens a temporary file beside `path`.
-    /// - Throws: ``OutputError`` when the folder is missing or not writable.
+    /// - Throws: ``OutputError`` when the folder is missing or not writable, and
+    ///   ``OutputError/overwritesInput(path:input:)`` when `path` is a file this process has read
+    ///   (see ``InputRegistry``).
     public init(path: String) throws {
         self.path = path
         if let input = InputRegistry.shared.input(matching: path) { throw OutputError.overwritesInput(path: path, input: input) }
@@ -140,8 +142,10 @@ public final class AtomicOutputFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, closes and renames the file into place.
-    /// - Throws: ``OutputError/writeFailed(path:reason:)``; the temporary file is removed.
+    /// Flushes, closes and renames the file into place — or, inside ``OutputTransaction/perform(_:)``,
+    /// hands the finished file to the transaction, which renames all its files together at the end.
+    /// - Throws: ``OutputError/writeFailed(path:reason:)``, ``OutputError/overwritesInput(path:input:)``;
+    ///   the temporary file is removed.
     public func commit() throws {
         guard !finished else { return }
         do {
