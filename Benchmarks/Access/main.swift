@@ -39,12 +39,15 @@ func runOnce() throws -> [(String, Double)] {
     var t = now()
     func lap(_ name: String) { let n = now(); phases.append((name, n - t)); t = n }
     let imd = try DeprivationTable.read(paths: [file1, file6])
+    lap("read IMD")
     let centroids = try readCentroids(path: centroidsPath, crs: .britishNationalGrid)
+    lap("read centroids")
     let practices = try ServiceReader.read(path: practicesPath, type: "gp")
+    lap("read practices")
     let codes = imd.records.map(\.code).filter { centroids[$0] != nil }
     let origins = codes.map { centroids[$0]! }
     let demand = codes.map { imd[$0]?.population ?? 0 }
-    lap("read")
+    lap("match codes")
     let tree = PointTree(practices.points)
     let pairs = SparseNeighbours.within(radius: radius, origins: origins, tree: tree, serviceCount: practices.points.count)
     lap("neighbours")
@@ -56,7 +59,7 @@ func runOnce() throws -> [(String, Double)] {
     for i in codes.indices { try csv.writeRow([codes[i], String(two.access[i]), String(enhanced.access[i])]) }
     try csv.commit()
     lap("write CSV")
-    if phases.count == 4 {
+    if phases.count == 7 {
         print("  \(codes.count) LSOAs, \(practices.points.count) practices, \(pairs.pairCount) pairs within \(Int(radius)) m")
     }
     return phases

@@ -87,7 +87,7 @@ public enum CSVPointReader {
                 throw CSVError.wrongFieldCount(path: source, line: record.line, expected: header.count, got: record.fields.count)
             }
             let cells = try record.fields.map { try text($0, options.encoding, source, record.line) }
-            let xText = cells[xi].trimmingCharacters(in: .whitespaces), yText = cells[yi].trimmingCharacters(in: .whitespaces)
+            let xText = cells[xi].trimmedWhitespace, yText = cells[yi].trimmedWhitespace
             if isMissing(xText) || isMissing(yText) {
                 report.skippedLines.append(.init(line: record.line, reason: "no coordinates"))
                 continue
@@ -184,9 +184,10 @@ public enum CSVPointReader {
 
     /// A decimal number whose integer part has no superfluous leading zero (`0.5` yes, `007.5` no).
     static func isRealText(_ s: String) -> Bool {
-        guard Double(s) != nil, let first = s.utf8.first, first != UInt8(ascii: "+"), first != UInt8(ascii: ".") else { return false }
-        let lower = s.lowercased()
-        if lower.contains("inf") || lower.contains("nan") || lower.hasPrefix("0x") { return false }
+        guard let first = s.utf8.first, first != UInt8(ascii: "+"), first != UInt8(ascii: ".") else { return false }
+        // Letters other than an exponent's e mean inf, nan or hex, which are not decimal text.
+        for b in s.utf8 where (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") && (b | 0x20) != UInt8(ascii: "e") { return false }
+        guard Double(s) != nil else { return false }
         let unsigned = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
         if unsigned.count > 1, unsigned.hasPrefix("0"), !unsigned.hasPrefix("0.") { return false }
         return true
@@ -195,7 +196,7 @@ public enum CSVPointReader {
     static func inferType<S: Sequence>(_ values: S) -> FieldType where S.Element == String {
         var sawInteger = false, sawReal = false
         for raw in values {
-            let v = raw.trimmingCharacters(in: .whitespaces)
+            let v = raw.trimmedWhitespace
             if isMissing(v) { continue }
             if isIntegerText(Substring(v).utf8) { sawInteger = true; continue }
             if isRealText(v) { sawReal = true; continue }
@@ -211,13 +212,25 @@ public enum CSVPointReader {
         case .string:
             return cell.isEmpty ? .null : .string(cell)
         case .integer:
-            let v = cell.trimmingCharacters(in: .whitespaces)
+            let v = cell.trimmedWhitespace
             return Int64(v).map(FieldValue.integer) ?? .null
         case .real:
-            let v = cell.trimmingCharacters(in: .whitespaces)
+            let v = cell.trimmedWhitespace
             return Double(v).map(FieldValue.real) ?? .null
         case .boolean, .date:
             return cell.isEmpty ? .null : .string(cell)
         }
+    }
+}
+
+extension String {
+    /// The same as `trimmingCharacters(in: .whitespaces)`, without Foundation's cost in the common
+    /// case of nothing to trim (checked on the first and last character, ASCII fast path).
+    var trimmedWhitespace: String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
+        func plain(_ c: Unicode.Scalar) -> Bool {
+            c.value < 0x80 ? (c != " " && c != "\t") : !CharacterSet.whitespaces.contains(c)
+        }
+        return plain(first) && plain(last) ? self : trimmingCharacters(in: .whitespaces)
     }
 }
