@@ -22,7 +22,8 @@ public enum MapOutput {
     public static func writeGeoJSON(_ layer: FeatureLayer, to path: String, attribution: String?, precision: Int = 6) throws {
         var features = layer.features
         if layer.crs != .wgs84 {
-            features = try Converter.reproject(features, from: layer.crs, to: .wgs84, options: ProjectionOptions(), inputPath: path)
+            // Errors name the layer (its records are the input's), not the output file being written.
+            features = try Converter.reproject(features, from: layer.crs, to: .wgs84, options: ProjectionOptions(), inputPath: "layer \(layer.name)")
         }
         let writer = try GeoJSONWriter(path: path, schema: layer.schema,
                                        options: GeoJSONWriteOptions(precision: precision, name: layer.name, attribution: attribution, crs: .wgs84))
