@@ -12,6 +12,11 @@ struct DeprivationMapCommand: ParsableCommand {
 
             Data built from ONS, OS, NHS or Geolytix files carries their licence notice \
             (GeoJSON "attribution" member).
+
+            Hostile input is refused, never obeyed: no command writes over one of its inputs (however \
+            the path is spelled), a command's outputs appear together or not at all, and a compressed \
+            file may expand to at most 1 GiB, and past 64 MiB to 200 times its size (raise with \
+            DEPRIVATION_MAP_MAX_DECOMPRESSED=4G and DEPRIVATION_MAP_MAX_COMPRESSION_RATIO=1000).
             """,
         version: "0.1.0",
         subcommands: [ReportCommand.self, DataCommand.self, InfoCommand.self, ConvertCommand.self, AssignCommand.self, MapCommand.self, AccessCommand.self, GapCommand.self, FoodVanCommand.self]

@@ -16,9 +16,13 @@ public struct CoordinatePlausibilityError: Error, Sendable, Equatable, CustomStr
         case outsideAreaOfUse(areaOfUse: Envelope)
     }
 
+    /// The file read.
     public var path: String
+    /// The declared CRS, as described by ``CRS/description``.
     public var crs: String
+    /// The layer's bounding box, in the declared CRS's units.
     public var envelope: Envelope
+    /// What the coordinates look like.
     public var finding: Finding
 
     public var description: String {

@@ -38,11 +38,17 @@ public enum PlausibleValues {
 /// ``PlausibleValues``. The row is refused and the command stops: a file with such a value is
 /// the wrong file or a damaged one.
 public struct ImplausibleValueError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file read.
     public var path: String
+    /// The line of the row (1-based; the header is line 1).
     public var line: Int
+    /// The column's header.
     public var field: String
+    /// The area or service code of the row, when known.
     public var code: String?
+    /// The value read (may be ±infinity or NaN).
     public var value: Double
+    /// The ceiling it was held to, in the column's own unit.
     public var maximum: Double
 
     public var description: String {
