@@ -1,4 +1,5 @@
 import CFuzzDriver
+import DeprivationMap
 import Foundation
 
 /// Helpers shared by the fuzz targets: splitting one input into several files, and a private
@@ -27,8 +28,11 @@ public enum FuzzInput {
         return pieces
     }
 
-    /// Writes `data` to `name` in the scratch folder and returns its path.
+    /// Writes `data` to `name` in the scratch folder and returns its path. The process-wide record
+    /// of files read is cleared first: each input is a new file (a new inode), and keeping millions
+    /// of them would look like a leak that no real run has.
     public static func write(_ data: Data, as name: String) -> String {
+        InputRegistry.shared.forgetAll()
         let path = folder + "/" + name
         FileManager.default.createFile(atPath: path, contents: data)
         return path
