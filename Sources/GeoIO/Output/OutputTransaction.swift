@@ -55,7 +55,7 @@ public final class OutputTransaction: @unchecked Sendable {
         var renamed: [String] = []
         func rollBack(from k: Int) {
             for final in renamed { unlink(final) }
-            for (backup, final) in backups { rename(backup, final) }
+            for (backup, final) in backups { rename(backup, final); TemporaryFileRegistry.shared.remove(backup) }
             for (t, _) in files[k...] { unlink(t) }
             for (t, _) in files { TemporaryFileRegistry.shared.remove(t) }
         }
@@ -72,6 +72,8 @@ public final class OutputTransaction: @unchecked Sendable {
                     rollBack(from: k)
                     throw OutputError.writeFailed(path: final, reason: reason)
                 }
+                // Registered so that an interrupt during the commit leaves no backup behind.
+                TemporaryFileRegistry.shared.add(backup)
                 backups.append((backup, final))
             }
             guard rename(temporary, final) == 0 else {
@@ -81,7 +83,7 @@ public final class OutputTransaction: @unchecked Sendable {
             }
             renamed.append(final)
         }
-        for (backup, _) in backups { unlink(backup) }
+        for (backup, _) in backups { unlink(backup); TemporaryFileRegistry.shared.remove(backup) }
         for (t, _) in files { TemporaryFileRegistry.shared.remove(t) }
     }
 
