@@ -42,7 +42,7 @@ func runOnce() throws -> [(String, Double)] {
     lap("read IMD")
     let centroids = try readCentroids(path: centroidsPath, crs: .britishNationalGrid)
     lap("read centroids")
-    let practices = try ServiceReader.read(path: practicesPath, type: "gp")
+    let practices = try ServiceReader.read(path: practicesPath, kind: .gp)
     lap("read practices")
     let codes = imd.records.map(\.code).filter { centroids[$0] != nil }
     let origins = codes.map { centroids[$0]! }

@@ -18,15 +18,15 @@ while let arg = arguments.popFirst() {
 }
 if regions.isEmpty { regions = ["Mid and South Essex", "QJK"] }
 
-func read() throws -> (Areas, DeprivationTable, AreaValues, [String: Coordinate], AreaGeography, ServiceSet, ServiceSet, ServiceSet, ServiceCapacity) {
+func read() throws -> (Areas, DeprivationTable, AreaValues, Centroids, AreaGeography, ServiceSet, ServiceSet, ServiceSet, ServiceCapacity) {
     let areas = try Areas.load(path: data + "/boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp")
     let imd = try DeprivationTable.read(paths: [data + "/imd/imd2025_england_lsoa21.csv"])
     let population = try AreaValues.read(path: data + "/population/census2021_usual_residents_lsoa21_age6.csv")
-    let centroids = try readCentroids(path: data + "/centroids/lsoa21_ew_centres_drkane.csv", crs: .britishNationalGrid)
+    let centroids = try Centroids.read(path: data + "/centroids/lsoa21_ew_centres_drkane.csv")
     let geography = try AreaGeography.read(paths: [data + "/lookups/lsoa21_ward24_ltla24.csv.gz", data + "/lookups/lsoa21_sicbl24_icb24.csv.gz"])
-    let gp = try ServiceReader.read(path: data + "/services/gp/gp_practices_active_2025-05_geocoded.csv", type: "gp")
-    let pharmacy = try ServiceReader.read(path: data + "/services/pharmacy/pharmacies_active_2025-04_geocoded.csv", type: "pharmacy")
-    let stores = try ServiceReader.read(path: data + "/services/retail/geolytix_retail_points_v24_202206.csv", type: "supermarket",
+    let gp = try ServiceReader.read(path: data + "/services/gp/gp_practices_active_2025-05_geocoded.csv", kind: .gp)
+    let pharmacy = try ServiceReader.read(path: data + "/services/pharmacy/pharmacies_active_2025-04_geocoded.csv", kind: .pharmacy)
+    let stores = try ServiceReader.read(path: data + "/services/retail/geolytix_retail_points_v24_202206.csv", kind: .supermarket,
                                         filters: [.init(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
     let fte = try ServiceCapacity.read(path: data + "/services/gp/heec_workforce_year_practice.csv", valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [("Year", "2025")])
     return (areas, imd, population, centroids, geography, gp, pharmacy, stores, fte)
@@ -46,11 +46,10 @@ for region in regions {
         func lap(_ name: String) { let n = now(); phases[name, default: []].append(n - t); t = n }
         let (areas, imd, population, centroids, geography, gp, pharmacy, stores, fte) = try read()
         lap("read inputs")
-        var input = RegionReportInput(areas: areas, imd: imd, selection: try RegionSelection.named(region, geography: geography),
-                                      gp: gp, pharmacy: pharmacy, foodStores: stores)
-        input.population = population
-        input.centroids = centroids
-        input.geography = geography
+        let frame = try AnalysisFrame(areas: areas, deprivation: imd, population: population, origins: .populationWeighted(centroids),
+                                      geography: geography, selection: try RegionSelection.named(region, geography: geography))
+        lap("analysis frame")
+        var input = RegionReportInput(frame: frame, gp: gp, pharmacy: pharmacy, foodStores: stores)
         input.gpCapacity = fte
         input.draws = 20_000
         let report = try RegionReport.build(input)
@@ -61,7 +60,7 @@ for region in regions {
         areaCount = report.map.areas.codes.count
     }
     print("  \(region): \(areaCount) areas")
-    for name in ["read inputs", "joins, access, SII, food van", "write page, layers, tables", "total"] {
+    for name in ["read inputs", "analysis frame", "joins, access, SII, food van", "write page, layers, tables", "total"] {
         print("    " + name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%6.2f s", median(phases[name] ?? [])))
     }
 }

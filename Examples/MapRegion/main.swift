@@ -6,20 +6,20 @@
 import DeprivationMap
 import Foundation
 
-let data = ProcessInfo.processInfo.environment["DEPRIVATION_MAP_DATA"]
-    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/geodata").path
+let data = DataFolder.fromEnvironment() ?? DataFolder(root: URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("shared/geodata").path)
 
 do {
-    var input = AreaMapInput(areas: try Areas.load(path: data + "/boundaries/mse/lsoa21_bgc_mse_bng.shp"))
-    input.imd = try DeprivationTable.read(paths: [data + "/imd/imd2025_england_lsoa21.csv"])
-    input.population = try AreaValues.read(path: data + "/population/census2021_usual_residents_lsoa21_age6.csv")
-    input.geography = try AreaGeography.read(paths: [data + "/lookups/lsoa21_sicbl24_icb24.csv.gz"])
-    input.selection = RegionSelection(icb: "QH8")
-    let postcodes = try CodePointOpen.read(path: data + "/postcodes/codepoint_open_2025-04_mse.csv")
-    input.services = [try ServiceReader.read(path: data + "/services/gp/epraccur_2025-05.csv", type: "gp",
-                                             postcodes: (postcodes, postcodes.makeIndex()))]
-    let map = try AreaMap.build(input)
+    let frame = try AnalysisFrame(areas: try Areas.load(path: try data.require("boundaries/mse/lsoa21_bgc_mse_bng.shp")),
+                                  deprivation: try DeprivationTable.read(paths: [try data.require(DataFolder.imd2025)]),
+                                  population: try AreaValues.read(path: try data.require(DataFolder.census2021Population)),
+                                  geography: try AreaGeography.read(paths: [try data.require("lookups/lsoa21_sicbl24_icb24.csv.gz")]),
+                                  selection: RegionSelection(icb: "QH8"))
+    let postcodes = try CodePointOpen.read(path: try data.require("postcodes/codepoint_open_2025-04_mse.csv"))
+    let gps = try ServiceReader.read(path: try data.require("services/gp/epraccur_2025-05.csv"), kind: .gp,
+                                     postcodes: (postcodes, postcodes.makeIndex()))
+    let map = try AreaMap.build(frame, layers: MapLayers(services: [gps]))
 
     print("\(map.areas.codes.count) LSOAs in \(map.regionDescription)")
     print("decile  LSOAs  population  GP practices  per 10,000")

@@ -56,16 +56,17 @@ struct AccessCommand: ParsableCommand {
         let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
         try OutputSafety.check(outputs: [output, csvPath, summaryPath], inputs: options.inputPaths)
         let bar = ProgressBar(quiet: quiet)
-        let (input, files) = try options.makeInput(data: data, bar: bar)
-        let result = try AccessAnalysis.run(input)
+        let prepared = try options.prepare(data: data, bar: bar)
+        let result = try AccessAnalysis.run(prepared.frame, services: prepared.services, spec: prepared.spec, progress: bar.callback)
         bar.clear()
-        let attribution = MapOutput.attribution(for: files)
+        let attribution = MapOutput.attribution(for: prepared.files)
+        let notes = result.diagnostics.map(Wording.note)
         let layer = result.layer()
         // All outputs or none.
         try OutputTransaction.perform {
             try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
             try MapOutput.writeCSV(layer, to: csvPath)
-            try MapOutput.writeJSON(result.summary(attribution: attribution), to: summaryPath)
+            try MapOutput.writeJSON(result.summary(attribution: attribution, notes: notes), to: summaryPath)
         }
         print(result.report())
         guard !quiet else { return }
@@ -75,6 +76,6 @@ struct AccessCommand: ParsableCommand {
             line += "\n  \(grouped(result.areasWithoutService)) selected areas (\(grouped(Int(saturating: result.populationWithoutService))) people) reach no service within the radius" + (result.measure.catchment != nil ? ": their access is 0 and reaches_service is false" : "")
         }
         printError(line)
-        for n in result.notes { printError("note: \(n)") }
+        for n in notes { printError("note: \(n)") }
     }
 }

@@ -109,7 +109,7 @@ struct AssignCommand: ParsableCommand {
         }
         if crs != areaSet.crs {
             guard reproject else {
-                throw AreaMapError.crsMismatch(what: "points", path: points, theirs: crs.description, areas: areaSet.crs.description)
+                throw LayerCRSError.mismatch(what: "points", path: points, theirs: crs.description, areas: areaSet.crs.description)
             }
             coordinates = try transformPoints(coordinates, from: crs, to: areaSet.crs)
             notes.append("points transformed from \(crs) to \(areaSet.crs)")

@@ -21,4 +21,16 @@ struct DeprivationMapCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [ReportCommand.self, DataCommand.self, InfoCommand.self, ConvertCommand.self, AssignCommand.self, MapCommand.self, AccessCommand.self, GapCommand.self, FoodVanCommand.self]
     )
+
+    /// Runs the command; library errors that carry advice are worded with this tool's flags.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as any AdvisedError {
+            exit(withError: WordedError(description: Wording.error(error)))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -179,43 +179,37 @@ struct FoodVanCommand: ParsableCommand {
         }
         let (filters, filterNote) = try storeFilters(path: storePath)
         if let filterNote { notes.append(filterNote) }
-        let stores = try ServiceReader.read(path: storePath, type: "food_store", filters: filters)
+        let stores = try ServiceReader.read(path: storePath, kind: "food_store", filters: filters)
         var files = loaded.files + [storePath]
         var siteSet: ServiceSet?
         if let sites {
             do {
-                siteSet = try ServiceReader.read(path: sites, type: "site")
+                siteSet = try ServiceReader.read(path: sites, kind: "site")
             } catch ServiceError.needsPostcodes {
                 guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: sites) }
-                siteSet = try ServiceReader.read(path: sites, type: "site", postcodes: try loadPostcodes(zip, bar: bar))
+                siteSet = try ServiceReader.read(path: sites, kind: "site", postcodes: try loadPostcodes(zip, bar: bar))
                 files.append(zip)
             }
             files.append(sites)
         }
         if let depotZip { files.append(depotZip) }
 
-        var input = FoodVanInput(areas: loaded.areas, imd: loaded.imd, stores: stores, depot: depotCoordinate, depotLabel: depotLabel)
-        input.population = loaded.population
-        input.centroids = loaded.centroids
-        input.centroidSource = loaded.centroidSource
-        input.geography = loaded.geography
-        input.selection = loaded.selection
-        input.storeMatrixPath = foodMatrix
-        input.deciles = try parsedDeciles()
-        input.foodThreshold = foodThreshold
-        input.sites = siteSet
-        input.allowDepotOutside = allowDepotOutside
-        input.stops = stops
-        input.walkRadius = walkRadius
-        input.exactLimit = exactLimit
-        input.days = days
-        input.dayMinutes = dayMinutes
-        input.stopMinutes = stopMinutes
-        input.travel = travelMatrix.map { .matrix(path: $0) } ?? .straightLine(speedKmh: speed, detour: detour)
-        input.startMinutes = try startMinutes()
-        input.seed = seed
-        input.progress = bar.callback
-        let plan = try FoodVanPlanner.plan(input)
+        var spec = FoodVanSpec(depot: Depot(point: depotCoordinate, label: depotLabel))
+        spec.storeTimes = try foodMatrix.map { try TravelTimeTable.read(path: $0) }
+        spec.deciles = try parsedDeciles()
+        spec.foodThreshold = foodThreshold
+        spec.sites = siteSet
+        spec.allowDepotOutside = allowDepotOutside
+        spec.stops = stops
+        spec.walkRadius = walkRadius
+        spec.exactLimit = exactLimit
+        spec.days = days
+        spec.dayMinutes = dayMinutes
+        spec.stopMinutes = stopMinutes
+        spec.travel = try travelMatrix.map { .matrix(try CSVTable(path: $0)) } ?? .straightLine(speedKmh: speed, detour: detour)
+        spec.startMinutes = try startMinutes()
+        spec.seed = seed
+        let plan = try FoodVanPlanner.plan(try loaded.frame(), stores: stores, spec: spec, progress: bar.callback)
         bar.clear()
 
         // Everything is computed; now the outputs, each written to a temporary file and renamed.
@@ -233,7 +227,7 @@ struct FoodVanCommand: ParsableCommand {
         guard !quiet else { return }
         printError("planned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(schedulePath), \(areasPath), \(summaryPath)")
         for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }
-        for n in notes + plan.notes { printError("note: \(n)") }
+        for n in notes + plan.diagnostics.map(Wording.note) { printError("note: \(n)") }
         if let attribution { printError("attribution: \(attribution)") }
     }
 }

@@ -92,14 +92,13 @@ struct GapCommand: ParsableCommand {
             let d = GroupSummaries.summarise(values: rates, weights: supply.patients, group: deciles, groups: 10)
             let q = GroupSummaries.summarise(values: rates, weights: supply.patients, group: deciles.map { $0.map { ($0 + 1) / 2 } }, groups: 5)
             let inputs = [practices] + (practiceImd.map { [$0] } ?? [])
-            report = try GapReport.make(
+            let summary = InequalitySummary(deciles: d, quintiles: q, settings: options.inequality,
+                                            concentrationIndex: ConcentrationIndex.compute(values: rates, weights: supply.patients, order: supply.imdScore.map { -$0 }))
+            report = try GapReport(
                 title: title ?? "GP supply and deprivation by practice", measure: "\(practiceFte) per 100,000 \(practicePatients) of each practice" + (filters.isEmpty ? "" : " (\(practiceWhere.joined(separator: ", ")))"),
                 unit: "FTE per 100,000 patients", higherIsBetter: true, region: filters.isEmpty ? "all practices" : practiceWhere.joined(separator: ", "),
                 grouping: "patient-weighted deciles of practices by the IMD score of their registered population (1 = most deprived)",
-                deciles: d, quintiles: q, siiGroups: options.siiGroups == "quintile" ? 5 : 10, transform: SIITransform(rawValue: options.transform)!,
-                draws: options.draws, seed: options.seed, confidence: options.confidence,
-                concentrationIndex: ConcentrationIndex.compute(values: rates, weights: supply.patients, order: supply.imdScore.map { -$0 }),
-                notes: supply.notes, inputs: inputs, attribution: MapOutput.attribution(for: inputs))
+                inequality: summary, notes: supply.notes, inputs: inputs, attribution: MapOutput.attribution(for: inputs))
             let csv = try CSVWriter(path: csvPath, header: ["practice_code", "practice_name", "patients", "fte", "fte_per_100k", "imd_score", "imd_decile"])
             for i in supply.codes.indices {
                 try csv.writeRow([supply.codes[i], supply.names[i], String(supply.patients[i]), String(supply.fte[i]), String(supply.rate[i]),
@@ -108,18 +107,15 @@ struct GapCommand: ParsableCommand {
             try csv.commit()
             written.append(csvPath)
         } else {
-            let (input, files) = try options.makeInput(data: data, bar: bar)
-            let result = try AccessAnalysis.run(input)
+            let prepared = try options.prepare(data: data, bar: bar)
+            let result = try AccessAnalysis.run(prepared.frame, services: prepared.services, spec: prepared.spec, progress: bar.callback)
             bar.clear()
-            let attribution = MapOutput.attribution(for: files)
+            let attribution = MapOutput.attribution(for: prepared.files)
             let geojson = MapOutput.sibling(of: output, extension: "geojson")
-            report = try GapReport.make(
-                title: title ?? "Access to \(input.services.type) and deprivation", measure: result.method, unit: result.unit,
-                higherIsBetter: result.measure.catchment != nil || result.measure == .within, region: result.regionDescription,
-                grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
-                deciles: result.deciles, quintiles: result.quintiles, siiGroups: input.siiGroups, transform: input.transform,
-                draws: input.draws, seed: input.seed, confidence: input.confidence, concentrationIndex: result.concentrationIndex,
-                notes: result.notes, inputs: files, attribution: attribution)
+            report = try GapReport(result, title: title ?? "Access to \(prepared.services.kind) and deprivation",
+                                   higherIsBetter: result.measure.catchment != nil || result.measure == .within,
+                                   grouping: "IMD deciles of the areas (\(prepared.frame.deprivation.summary)), population-weighted",
+                                   notes: result.diagnostics.map(Wording.note), inputs: prepared.files, attribution: attribution)
             let layer = result.layer()
             try MapOutput.writeGeoJSON(layer, to: geojson, attribution: attribution)
             try MapOutput.writeCSV(layer, to: csvPath)

@@ -75,7 +75,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Services outside every area get the nearest one within this distance (metres for BNG).", valueName: "metres"))
     var nearest: Double?
 
-    @Flag(help: "Transform services in another CRS to the areas' CRS (otherwise refused).")
+    @Flag(help: "Kept for existing scripts: services in another CRS are always transformed to the areas' CRS with PROJ (and noted), as in access, food-van and report.")
     var reproject = false
 
     @Option(name: [.short, .long], help: "Output GeoJSON file; the CSV is written beside it.")
@@ -102,8 +102,7 @@ struct MapCommand: ParsableCommand {
         try OutputSafety.check(outputs: outputs, inputs: [areas, lookup, population, postcodes, region, wards, centroids] + imd + services.map { Self.split($0).1 })
         let bar = ProgressBar(quiet: quiet)
         let areaSet = try Areas.load(path: areas, codeField: codeField)
-        var input = AreaMapInput(areas: areaSet)
-
+        var layers = MapLayers()
         // IMD: English and Welsh files are told apart by their codes and kept apart.
         var english: [String] = [], welsh: [String] = []
         var companions: [String] = []
@@ -118,41 +117,39 @@ struct MapCommand: ParsableCommand {
         if english.isEmpty && welsh.isEmpty { _ = try DeprivationTable.read(paths: imd) } // reports the missing decile column
         if !english.isEmpty { english += companions } else { welsh += companions }
         var notes: [String] = []
-        if !english.isEmpty { input.imd = try convert(try DeprivationTable.read(paths: english), areas: areaSet, notes: &notes) }
-        if !welsh.isEmpty { input.wimd = try convert(try DeprivationTable.read(paths: welsh), areas: areaSet, notes: &notes) }
-        if let population { input.population = try AreaValues.read(path: population, column: populationColumn) }
-
+        let englishTable = english.isEmpty ? nil : try convert(try DeprivationTable.read(paths: english), areas: areaSet, notes: &notes)
+        let welshTable = welsh.isEmpty ? nil : try convert(try DeprivationTable.read(paths: welsh), areas: areaSet, notes: &notes)
+        let populationTable = try population.map { try AreaValues.read(path: $0, column: populationColumn) }
         // Lookups for region selection and wards.
+        var geography: AreaGeography?
         if !district.isEmpty || icb != nil || wards != nil {
             let files = data.geographyFiles(for: areaSet.vintage)
-            if !files.isEmpty { input.geography = try AreaGeography.read(paths: files) }
+            if !files.isEmpty { geography = try AreaGeography.read(paths: files) }
         }
-        input.selection = RegionSelection(districts: district, icb: icb, polygonPath: region)
-
         // Services.
         var postcodeIndex: (PostcodePoints, [String: Int])?
         for spec in services {
-            let (type, path) = Self.split(spec)
+            let (kind, path) = Self.split(spec)
             let set: ServiceSet
             do {
-                set = try ServiceReader.read(path: path, type: type, postcodes: postcodeIndex)
+                set = try ServiceReader.read(path: path, kind: kind, postcodes: postcodeIndex)
             } catch ServiceError.needsPostcodes {
                 guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: path) }
                 postcodeIndex = try loadPostcodes(zip, bar: bar)
-                set = try ServiceReader.read(path: path, type: type, postcodes: postcodeIndex)
+                set = try ServiceReader.read(path: path, kind: kind, postcodes: postcodeIndex)
             }
-            input.services.append(set)
+            layers.services.append(set)
         }
         if let wards {
-            input.wards = try Areas.load(path: wards)
+            layers.wards = try Areas.load(path: wards)
             let centroidFile = centroids ?? data.centroidFile(for: areaSet.vintage)
-            if let centroidFile { input.centroids = try readCentroids(path: centroidFile, crs: areaSet.crs) }
+            if let centroidFile { layers.wardCentroids = try readCentroids(path: centroidFile, crs: areaSet.crs) }
         }
-        input.nearestWithin = nearest
-        input.reproject = reproject
-        input.progress = bar.callback
-
-        let map = try AreaMap.build(input)
+        layers.nearestWithin = nearest
+        layers.wimd = englishTable == nil ? nil : welshTable
+        let frame = try AnalysisFrame(areas: areaSet, deprivation: (englishTable ?? welshTable)!, population: populationTable,
+                                      geography: geography, selection: RegionSelection(districts: district, icb: icb, polygonPath: region))
+        let map = try AreaMap.build(frame, layers: layers, progress: bar.callback)
         bar.clear()
         let layer = map.layer()
         let sources = [areas] + imd + services.map { Self.split($0).1 } + (population.map { [$0] } ?? [])
@@ -166,7 +163,7 @@ struct MapCommand: ParsableCommand {
                 try MapOutput.writeCSV(map.serviceLayer(), to: outputs[2])
                 written.append(outputs[2])
             }
-            if let w = input.wards, let wardLayer = map.wardLayer(wards: w) {
+            if let w = layers.wards, let wardLayer = map.wardLayer(wards: w) {
                 try MapOutput.writeGeoJSON(wardLayer, to: outputs[3], attribution: attribution)
                 try MapOutput.writeCSV(wardLayer, to: outputs[4])
                 written += [outputs[3], outputs[4]]
@@ -180,7 +177,7 @@ struct MapCommand: ParsableCommand {
             printError("  IMD: \(grouped(j.matchedCount)) of \(grouped(map.areas.codes.count)) areas matched; \(grouped(j.unmatchedTableCodes.count)) IMD codes (same nation) are outside the selected areas")
         }
         if let source = map.populationSource { printError("  population: \(source)") }
-        for n in notes + map.notes { printError("note: \(n)") }
+        for n in notes + map.diagnostics.map(Wording.note) { printError("note: \(n)") }
     }
 
     /// Converts the IMD table to the areas' vintage when --lookup is given and they differ.
@@ -191,9 +188,9 @@ struct MapCommand: ParsableCommand {
         return converted
     }
 
-    static func split(_ spec: String) -> (String?, String) {
+    static func split(_ spec: String) -> (ServiceKind?, String) {
         if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") {
-            return (String(spec[..<eq]), String(spec[spec.index(after: eq)...]))
+            return (ServiceKind(rawValue: String(spec[..<eq])), String(spec[spec.index(after: eq)...]))
         }
         return (nil, spec)
     }
@@ -205,7 +202,7 @@ struct MapCommand: ParsableCommand {
         let totalAreas = rows.reduce(0) { $0 + $1.areas }
         let totalPopulation = rows.reduce(0) { $0 + $1.population }
         var header = ["decile", "areas", "population", "pop_share"]
-        for t in map.serviceTypes { header += ["\(t)", "\(t)_per_10k"] }
+        for t in map.serviceKinds { header += ["\(t)", "\(t)_per_10k"] }
         var lines = [header]
         func line(_ label: String, _ areas: Int, _ pop: Double, _ services: [Int]) -> [String] {
             var cells = [label, grouped(areas), grouped(Int(saturating: pop)), totalPopulation > 0 ? String(format: "%.1f%%", 100 * pop / totalPopulation) : ""]
@@ -215,8 +212,8 @@ struct MapCommand: ParsableCommand {
         for r in rows { lines.append(line("\(r.decile)", r.areas, r.population, r.services)) }
         let core = rows.prefix(2)
         lines.append(line("Core20", core.reduce(0) { $0 + $1.areas }, core.reduce(0) { $0 + $1.population },
-                          map.serviceTypes.indices.map { s in core.reduce(0) { $0 + $1.services[s] } }))
-        lines.append(line("all", totalAreas, totalPopulation, map.serviceTypes.indices.map { s in rows.reduce(0) { $0 + $1.services[s] } }))
+                          map.serviceKinds.indices.map { s in core.reduce(0) { $0 + $1.services[s] } }))
+        lines.append(line("all", totalAreas, totalPopulation, map.serviceKinds.indices.map { s in rows.reduce(0) { $0 + $1.services[s] } }))
         let widths = header.indices.map { c in lines.map { $0[c].count }.max()! }
         return lines.map { row in row.enumerated().map { c, cell in c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[c] - cell.count) + cell }.joined(separator: "  ") }.joined(separator: "\n")
     }

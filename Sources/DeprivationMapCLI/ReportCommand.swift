@@ -136,52 +136,49 @@ struct ReportCommand: ParsableCommand {
         var files = loaded.files
         func fromData(_ given: String?, _ relative: String, _ option: String) throws -> String {
             if let given { return given }
-            guard let path = data.file(relative) else { throw data.missing(relative, option: option) }
-            return path
+            if let path = data.file(relative) { return path }
+            let how = DataCatalogue.file(relative)?.howToGet ?? "copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
+            throw WordedError(description: "the data folder \(data.root ?? "(none set)") has no \(relative) (needed for \(option)). To get it, \(how); or give \(option) FILE.")
         }
-        let gpPath = try fromData(gp, "services/gp/gp_practices_active_2025-05_geocoded.csv", "--gp")
-        let workforcePath = try fromData(gpWorkforce, "services/gp/heec_workforce_year_practice.csv", "--gp-workforce")
-        let pharmacyPath = try fromData(pharmacies, "services/pharmacy/pharmacies_active_2025-04_geocoded.csv", "--pharmacies")
-        let storePath = try fromData(foodStores, "services/retail/geolytix_retail_points_v24_202206.csv", "--food-stores")
+        let gpPath = try fromData(gp, DataFolder.gpPractices, "--gp")
+        let workforcePath = try fromData(gpWorkforce, DataFolder.gpWorkforce, "--gp-workforce")
+        let pharmacyPath = try fromData(pharmacies, DataFolder.pharmacies, "--pharmacies")
+        let storePath = try fromData(foodStores, DataFolder.retailPoints, "--food-stores")
         let reading = bar.callback
         reading?(ProgressEvent(stage: "reading services", done: 0, total: 4))
         // Files located by postcode (epraccur, edispensary) need Code-Point Open, read once.
         var postcodes: (PostcodePoints, [String: Int])?
-        func services(_ path: String, _ type: String) throws -> ServiceSet {
+        func services(_ path: String, _ kind: ServiceKind) throws -> ServiceSet {
             do {
-                return try ServiceReader.read(path: path, type: type, postcodes: postcodes)
+                return try ServiceReader.read(path: path, kind: kind, postcodes: postcodes)
             } catch ServiceError.needsPostcodes {
                 guard let zip = data.codePoint(nil) else { throw ServiceError.needsPostcodes(path: path) }
                 postcodes = try loadPostcodes(zip, bar: bar)
                 files.append(zip)
-                return try ServiceReader.read(path: path, type: type, postcodes: postcodes)
+                return try ServiceReader.read(path: path, kind: kind, postcodes: postcodes)
             }
         }
-        let gpSet = try services(gpPath, "gp")
+        let gpSet = try services(gpPath, .gp)
         reading?(ProgressEvent(stage: "reading services", done: 1, total: 4))
-        let pharmacySet = try services(pharmacyPath, "pharmacy")
+        let pharmacySet = try services(pharmacyPath, .pharmacy)
         reading?(ProgressEvent(stage: "reading services", done: 2, total: 4))
         let header = (try? CSVTable(path: storePath))?.header.map(CSVTable.normalise) ?? []
         var filters: [ServiceReader.RowFilter] = []
         if storeSizes.lowercased() != "all" && header.contains("sizecode") {
             filters = [ServiceReader.RowFilter(column: "size_code", values: storeSizes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })]
         }
-        let stores = try ServiceReader.read(path: storePath, type: "supermarket", filters: filters)
+        let stores = try ServiceReader.read(path: storePath, kind: .supermarket, filters: filters)
         reading?(ProgressEvent(stage: "reading services", done: 3, total: 4))
         let capacity = try ServiceCapacity.read(path: workforcePath, valueColumn: gpFteColumn, filters: [("Year", gpYear)])
         files += [gpPath, workforcePath, pharmacyPath, storePath]
         step("read inputs")
 
-        var input = RegionReportInput(areas: loaded.areas, imd: loaded.imd, selection: loaded.selection, gp: gpSet, pharmacy: pharmacySet, foodStores: stores)
+        var input = RegionReportInput(frame: try loaded.frame(), gp: gpSet, pharmacy: pharmacySet, foodStores: stores)
+        step("analysis frame")
         input.title = title
-        input.population = loaded.population
-        input.centroids = loaded.centroids
-        input.centroidSource = loaded.centroidSource
-        input.geography = loaded.geography
         input.gpCapacity = capacity
         input.catchmentRadius = catchment
         input.draws = draws
-        input.progress = bar.callback
         var van = ReportFoodVanSettings()
         if let depot {
             let (point, label, zip) = try data.depot(depot, postcodes: nil)
@@ -196,7 +193,7 @@ struct ReportCommand: ParsableCommand {
         van.dayMinutes = dayMinutes
         input.foodVan = van
         input.inputFiles = files
-        let report = try RegionReport.build(input)
+        let report = try RegionReport.build(input, progress: bar.callback)
         step("joins, access, gap and food-van plan")
         bar.clear()
         let written = try ReportWriter.write(report, to: folder)
@@ -217,7 +214,8 @@ struct ReportCommand: ParsableCommand {
         for (name, seconds) in timings { printError(String(format: "  %6.2f s  %@", seconds, name)) }
         for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }
         var seen = Set<String>()
-        for n in report.notes + report.access.flatMap(\.notes) + report.gpSupply.notes + (report.foodVan?.notes ?? []) where seen.insert(n).inserted {
+        let diagnostics = report.map.diagnostics + report.access.flatMap(\.diagnostics) + report.gpSupply.diagnostics + (report.foodVan?.diagnostics ?? [])
+        for n in diagnostics.map(Wording.note) where seen.insert(n).inserted {
             printError("note: \(n)")
         }
         if let a = report.attribution { printError("attribution: \(a)") }
@@ -227,7 +225,7 @@ struct ReportCommand: ParsableCommand {
     func checkDataFolder() throws {
         guard let root = data.root else { return }
         guard FileManager.default.fileExists(atPath: root) else {
-            throw DataFolderError("the data folder \(root) does not exist: set DEPRIVATION_MAP_DATA (or --data) to the open-data folder, or create it with `deprivation-map data fetch --data \(root)`.")
+            throw WordedError(description: "the data folder \(root) does not exist: set DEPRIVATION_MAP_DATA (or --data) to the open-data folder, or create it with `deprivation-map data fetch --data \(root)`.")
         }
         var given: Set<String> = []
         if area.areas != nil { given.insert("boundaries/") }
@@ -246,6 +244,6 @@ struct ReportCommand: ParsableCommand {
             lines.append("    To get it, \(p.file.howToGet).")
         }
         lines.append("`deprivation-map data status` lists the whole folder.")
-        throw DataFolderError(lines.joined(separator: "\n"))
+        throw WordedError(description: lines.joined(separator: "\n"))
     }
 }

@@ -193,7 +193,7 @@ struct FoodVanCLITests {
 
     @Test("More stops than candidates is refused")
     func tooManyStops() throws {
-        try refused(["--depot", "SS2 6ER", "--stops", "40"], name: "toomany", says: ["--stops 40 is more than the 28 candidate stops"])
+        try refused(["--depot", "SS2 6ER", "--stops", "40"], name: "toomany", says: ["40 stops are more than the 28 candidate stops", "Ask for at most 28 --stops"])
     }
 
     @Test("A walking radius that reaches no target area from any site is refused")

@@ -154,7 +154,7 @@ struct AccessTests {
         let need = try NeedWeighting.parseWeights("65+=3,0-1=0.5")
         #expect(throws: AccessError.self) { try NeedWeighting.parseWeights("65+") }
         // 0 and 1 weigh 0.5, 64 weighs 1, 65 and 90 weigh 3: 10·(0.5+0.5+1+3+3) = 80.
-        let (values, _) = try NeedWeighting.ageBandDemand(path: ages, weights: need)
-        #expect(values["E1"] == 80)
+        let table = try AgeBandNeed.read(path: ages, weights: need)
+        #expect(table.demand["E1"] == 80)
     }
 }

@@ -100,8 +100,11 @@ struct DeprivationTableTests {
         let lsoa21 = try Areas.load(path: try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp"))
         #expect(lsoa21.vintage == .lsoa2021)
         let join = DeprivationJoin.join(codes: lsoa21.codes, areaVintage: lsoa21.vintage, table: imd2019)
-        let message = try #require(join.vintageMismatch)
-        #expect(message.contains("LSOA 2021") && message.contains("LSOA 2011") && message.contains("--lookup"))
+        let diagnostic = try #require(join.vintageMismatch)
+        let message = diagnostic.description
+        #expect(message.contains("LSOA 2021") && message.contains("LSOA 2011") && diagnostic.advice?.settings == [.vintageLookup])
+        // The command line words the advice with its flag.
+        #expect(diagnostic.worded { $0 == .vintageLookup ? "--lookup" : $0.plainName }.contains("--lookup"))
         #expect(!join.unmatchedAreas.isEmpty)
         // Without header hints, a low match rate gives the same diagnosis.
         let blind = DeprivationJoin.join(codes: lsoa21.codes.map { $0 + "X" }, areaVintage: nil, table: imd2019)

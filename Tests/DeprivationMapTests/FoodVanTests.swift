@@ -239,7 +239,8 @@ struct FoodVanTests {
             _ = try RoutePlanner.plan(minutes: minutes, labels: ["far", "other"], serviceMinutes: 45, dayMinutes: 60, days: nil)
         } catch let e as RouteError {
             #expect(e.description.contains("too short for a single stop"))
-            #expect(e.description.contains("--day-minutes"))
+            // The advice names the setting to change; the command line words it as its flag.
+            #expect(e.advice?.settings.contains(.dayMinutes) == true)
         }
         do {
             _ = try RoutePlanner.plan(minutes: minutes, labels: ["a", "b"], serviceMinutes: 45, dayMinutes: 130, days: 1)

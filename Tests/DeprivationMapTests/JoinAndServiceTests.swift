@@ -72,7 +72,7 @@ struct JoinAndServiceTests {
     func services() throws {
         let postcodes = try CodePointOpen.read(path: try TestData.path("postcodes/codepo_gb_2025-04.zip"))
         let index = (postcodes, postcodes.makeIndex())
-        let gp = try ServiceReader.read(path: try TestData.path("services/gp/epraccur_2025-05.csv"), type: "gp", postcodes: index)
+        let gp = try ServiceReader.read(path: try TestData.path("services/gp/epraccur_2025-05.csv"), kind: .gp, postcodes: index)
         #expect(gp.crs == .britishNationalGrid)
         #expect(gp.points.count + gp.skipped.count == 6_651)
         #expect(gp.skipped.allSatisfy { $0.line > 0 && $0.reason.contains("postcode") })

@@ -1,30 +1,5 @@
 import Foundation
 
-/// Why an access measure could not be computed.
-public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
-    case badDecay(String)
-    case badParameter(String)
-    case noServices(path: String)
-    case noServiceReached(String)
-    case capacity(path: String, reason: String)
-    case need(path: String, reason: String)
-    case matrix(path: String, reason: String)
-    case noPopulation(String)
-
-    public var description: String {
-        switch self {
-        case .badDecay(let why): return "distance decay: \(why)"
-        case .badParameter(let why): return why
-        case .noServices(let path): return "\(path): no service has coordinates, so no access can be measured; see the rows reported as not located."
-        case .noServiceReached(let why): return why
-        case .capacity(let path, let reason): return "\(path): \(reason)"
-        case .need(let path, let reason): return "\(path): \(reason)"
-        case .matrix(let path, let reason): return "\(path): \(reason)"
-        case .noPopulation(let why): return why
-        }
-    }
-}
-
 /// Supply capacity per service read from a table keyed by service identifier, e.g. GP FTE from
 /// `heec_workforce_year_practice.csv` (`Practice.Code`, `TOTAL_GP_EXTGL_FTE`, one row per year).
 public struct ServiceCapacity: Sendable {
@@ -42,7 +17,7 @@ public struct ServiceCapacity: Sendable {
         let table = try CSVTable(path: path)
         func find(_ name: String) throws -> Int {
             guard let c = table.column([name]) else {
-                throw AccessError.capacity(path: path, reason: "no column '\(name)'; the columns are \(table.header.joined(separator: ", "))")
+                throw AccessError.capacity(path: path, reason: "no column '\(name)'; the columns are \(table.header.joined(separator: ", "))", advice: nil)
             }
             return c
         }
@@ -51,7 +26,8 @@ public struct ServiceCapacity: Sendable {
         if let idColumn { id = try find(idColumn) } else {
             guard let c = table.column(["practicecode", "code", "odscode", "organisationcode", "id"])
                     ?? table.column(where: { $0.hasSuffix("code") }) else {
-                throw AccessError.capacity(path: path, reason: "no identifier column found; name it with --capacity-id. The columns are \(table.header.joined(separator: ", "))")
+                throw AccessError.capacity(path: path, reason: "no identifier column found; the columns are \(table.header.joined(separator: ", "))",
+                                           advice: "name it with \(Setting.capacityID)")
             }
             id = c
         }
@@ -67,14 +43,14 @@ public struct ServiceCapacity: Sendable {
                 return
             }
             if let line = firstLine[key] {
-                let hint = filters.isEmpty ? " Keep one row per service with a filter such as --capacity-where Year=2025." : ""
-                throw AccessError.capacity(path: path, reason: "\(key) appears on lines \(line) and \(row.line).\(hint)")
+                throw AccessError.capacity(path: path, reason: "\(key) appears on lines \(line) and \(row.line)",
+                                           advice: "keep one row per service with \(Setting.capacityFilter) such as Year=2025")
             }
             firstLine[key] = row.line
             result.values[key] = try PlausibleValues.check(v, maximum: PlausibleValues.maximumQuantity, path: path, line: row.line, field: table.header[value], code: key)
         }
         guard !result.values.isEmpty else {
-            throw AccessError.capacity(path: path, reason: "no row left with a value in \(table.header[value])" + (filters.isEmpty ? "" : " after the filter \(filters.map { "\($0.0)=\($0.1)" }.joined(separator: ", "))"))
+            throw AccessError.capacity(path: path, reason: "no row left with a value in \(table.header[value])" + (filters.isEmpty ? "" : " after the filter \(filters.map { "\($0.0)=\($0.1)" }.joined(separator: ", "))"), advice: nil)
         }
         return result
     }
@@ -84,28 +60,40 @@ public struct ServiceCapacity: Sendable {
 public enum NeedWeighting: Sendable, Hashable {
     /// Σ weight × count over the age-band columns of a population table (bands not named
     /// weigh 1). Keys are column names, or `A-B` / `A+` ranges over single-year-of-age columns.
-    case ageBands(path: String, weights: [String: Double])
+    case ageBands(AgeBandNeed)
     /// population × factor^(IMD health deprivation and disability score): each unit of the
     /// domain score (about one standard deviation) multiplies need by `factor`.
     case healthDomain(factor: Double)
 
     /// Parses `NAME=WEIGHT,NAME=WEIGHT` (age bands).
-    /// - Throws: ``AccessError/badParameter(_:)``.
+    /// - Throws: ``AccessError/badParameter(_:_:)``.
     public static func parseWeights(_ text: String) throws -> [String: Double] {
         var result: [String: Double] = [:]
         for item in text.split(separator: ",") {
             guard let eq = item.lastIndex(of: "="), let w = Double(item[item.index(after: eq)...].trimmingCharacters(in: .whitespaces)), w >= 0, w.isFinite else {
-                throw AccessError.badParameter("need weights: '\(item)' is not BAND=WEIGHT (e.g. \"65+=2.5\" or \"Aged 65 years and over=2.5\")")
+                throw AccessError.badParameter("need weights: '\(item)' is not BAND=WEIGHT (e.g. \"65+=2.5\" or \"Aged 65 years and over=2.5\")", .needWeights)
             }
             result[item[..<eq].trimmingCharacters(in: .whitespaces)] = w
         }
-        guard !result.isEmpty else { throw AccessError.badParameter("need weights: none given") }
+        guard !result.isEmpty else { throw AccessError.badParameter("need weights: none given", .needWeights) }
         return result
     }
+}
 
-    /// Need-weighted demand per area code from an age-band population table.
+/// Need-weighted demand per area from an age-band population table: Σ weight × people over the
+/// bands (bands not named weigh 1). Keys of the weights are column names, or `A-B` / `A+`
+/// ranges over single-year-of-age columns.
+public struct AgeBandNeed: Sendable, Hashable {
+    /// The table read.
+    public var path: String
+    /// Weighted demand per area code.
+    public var demand: [String: Double]
+    /// How it was weighted, in words.
+    public var description: String
+
+    /// Reads an age-band population table and weighs its bands.
     /// - Throws: ``AccessError/need(path:reason:)`` when a named band matches no column.
-    public static func ageBandDemand(path: String, weights: [String: Double]) throws -> (values: [String: Double], description: String) {
+    public static func read(path: String, weights: [String: Double]) throws -> AgeBandNeed {
         let table = try CSVTable(path: path)
         let names = table.header.map(CSVTable.normalise)
         guard let code = names.firstIndex(where: { ($0.hasPrefix("lsoa") || $0.hasPrefix("area")) && ($0.hasSuffix("code") || $0.hasSuffix("cd")) })
@@ -143,6 +131,6 @@ public enum NeedWeighting: Sendable, Hashable {
             values[area] = sum
         }
         let text = "need-weighted by age (\(URL(fileURLWithPath: path).lastPathComponent): " + weights.sorted { $0.key < $1.key }.map { "\($0.key) × \(DistanceDecay.format($0.value))" }.joined(separator: ", ") + ", other bands × 1)"
-        return (values, text)
+        return AgeBandNeed(path: path, demand: values, description: text)
     }
 }

@@ -43,19 +43,20 @@ extension AccessResult {
     public func attributes(at i: Int) -> [FieldValue] {
         func int(_ v: Int?) -> FieldValue { v.map { .integer(Int64($0)) } ?? .null }
         func real(_ v: Double?) -> FieldValue { v.flatMap { $0.isFinite ? .real($0) : nil } ?? .null }
-        let r = records[i]
+        let p = perArea
+        let r = p.records[i]
         var values: [FieldValue] = [.string(areas.codes[i]), .string(areas.names[i]), int(r?.index.rank), int(r?.index.decile),
-                                    int(r.map(\.quintile)), r.map { .boolean($0.isCore20) } ?? .null, real(population[i])]
-        if needWeighted { values.append(real(demand[i])) }
-        values += [real(origins[i].x), real(origins[i].y), real(value[i])]
+                                    int(r.map(\.quintile)), r.map { .boolean($0.isCore20) } ?? .null, real(p.population[i])]
+        if needWeighted { values.append(real(p.demand[i])) }
+        values += [real(p.origins[i].x), real(p.origins[i].y), real(p.value[i])]
         switch measure {
         case .nearest, .knn:
-            let s = nearestService[i]
+            let s = p.nearestService[i]
             values += [s.map { .string(services.ids[$0]) } ?? .null, s.map { .string(services.names[$0]) } ?? .null]
-            if measure == .knn { values.append(real(kthCost[i])) }
+            if measure == .knn { values.append(real(p.kthCost[i])) }
         case .within: break
         case .twoStep, .enhanced, .threeStep:
-            values += [int(servicesReached[i]), servicesReached[i].map { .boolean($0 > 0) } ?? .null]
+            values += [int(p.servicesReached[i]), p.servicesReached[i].map { .boolean($0 > 0) } ?? .null]
         }
         return values
     }
@@ -65,25 +66,27 @@ extension AccessResult {
         let rows = areas.codes.indices.map { attributes(at: $0) }
         let schema = Schema(inferring: fieldNames, from: rows)
         let features = areas.codes.indices.map { Feature(geometry: areas.layer.features[$0].geometry, values: rows[$0]) }
-        return FeatureLayer(name: "access_\(services.type)", crs: areas.crs, schema: schema, features: features)
+        return FeatureLayer(name: "access_\(services.kind)", crs: areas.crs, schema: schema, features: features)
     }
 
-    public func summary(attribution: String?) -> AccessSummary {
-        AccessSummary(measure: measure.rawValue, valueField: valueField, unit: unit, method: method, region: regionDescription,
-                      areas: areas.codes.count, population: population.reduce(0) { $0 + ($1 ?? 0) }, pairs: pairCount,
-                      areasWithoutService: areasWithoutService, populationWithoutService: populationWithoutService,
-                      deciles: deciles, quintiles: quintiles, decileContrast: decileContrast, quintileContrast: quintileContrast,
-                      sii: sii, siiUnavailable: siiUnavailable, concentrationIndex: concentrationIndex,
-                      missingMatrixPairs: matrix?.missingPairs, notes: notes, attribution: attribution)
+    /// The summary written beside the outputs; `notes` are the diagnostics as worded by the caller.
+    public func summary(attribution: String?, notes: [String]? = nil) -> AccessSummary {
+        let q = inequality
+        return AccessSummary(measure: measure.rawValue, valueField: valueField, unit: unit, method: method, region: regionDescription,
+                             areas: areas.codes.count, population: perArea.population.reduce(0) { $0 + ($1 ?? 0) }, pairs: pairCount,
+                             areasWithoutService: areasWithoutService, populationWithoutService: populationWithoutService,
+                             deciles: q.deciles, quintiles: q.quintiles, decileContrast: q.decileContrast, quintileContrast: q.quintileContrast,
+                             sii: q.sii, siiUnavailable: q.siiUnavailable, concentrationIndex: q.concentrationIndex,
+                             missingMatrixPairs: missingMatrixPairs, notes: notes ?? self.notes, attribution: attribution)
     }
 
     /// The tables and statistics printed on standard output.
     public func report() -> String {
         var out = "\(method)\n\(valueField): \(unit); \(regionDescription)\n\n"
-        out += GroupTable.render(deciles, label: "decile", showShare: deciles.contains { $0.shareAbove != nil })
-        out += "\n\n" + GroupTable.render(quintiles, label: "quintile", showShare: quintiles.contains { $0.shareAbove != nil })
-        out += "\n\n" + GroupTable.statistics(decileContrast: decileContrast, quintileContrast: quintileContrast, sii: sii,
-                                              siiUnavailable: siiUnavailable, concentrationIndex: concentrationIndex)
+        let q = inequality
+        out += GroupTable.render(q.deciles, label: "decile", showShare: q.deciles.contains { $0.shareAbove != nil })
+        out += "\n\n" + GroupTable.render(q.quintiles, label: "quintile", showShare: q.quintiles.contains { $0.shareAbove != nil })
+        out += "\n\n" + q.statisticsText
         return out
     }
 }

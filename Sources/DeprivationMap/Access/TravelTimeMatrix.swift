@@ -41,7 +41,16 @@ public struct TravelTimeMatrix: Sendable {
     ///   area or service matches.
     public static func read(path: String, areaCodes: [String], areaNames: [String], serviceIds: [String],
                             servicePostcodes: [String]) throws -> TravelTimeMatrix {
-        let table = try CSVTable(path: path)
+        try match(TravelTimeTable.read(path: path), areaCodes: areaCodes, areaNames: areaNames, serviceIds: serviceIds,
+                  servicePostcodes: servicePostcodes)
+    }
+
+    /// Matches a loaded table to the analysis areas and services.
+    /// - Throws: as ``read(path:areaCodes:areaNames:serviceIds:servicePostcodes:)``.
+    public static func match(_ loaded: TravelTimeTable, areaCodes: [String], areaNames: [String], serviceIds: [String],
+                             servicePostcodes: [String]) throws -> TravelTimeMatrix {
+        let table = loaded.table
+        let path = table.path
         let names = table.header.map(CSVTable.normalise)
         let byCode = Dictionary(areaCodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let byName = Dictionary(areaNames.enumerated().map { (CSVTable.normalise($1), $0) }, uniquingKeysWith: { a, _ in a })
@@ -133,5 +142,20 @@ public struct TravelTimeMatrix: Sendable {
                                 areaKey: usesNames ? "name" : "code", unknownAreas: unknownAreas, unknownServices: unknownServices,
                                 areasWithoutRow: seenRow.indices.filter { !seenRow[$0] }, servicesWithoutColumn: seenService.indices.filter { !seenService[$0] },
                                 missingPairs: missing, missingExamples: examples)
+    }
+}
+
+/// A travel-time table as loaded, before it is matched to areas and services (see
+/// ``TravelTimeMatrix``). Loading once lets several analyses share it.
+public struct TravelTimeTable: Sendable {
+    /// The parsed file.
+    public let table: CSVTable
+    /// The file it came from.
+    public var path: String { table.path }
+
+    /// Reads a matrix file (plain or `.gz`).
+    /// - Throws: ``CSVError``, ``CompressionError``.
+    public static func read(path: String) throws -> TravelTimeTable {
+        TravelTimeTable(table: try CSVTable(path: path))
     }
 }

@@ -8,8 +8,8 @@ public struct DeprivationJoin: Sendable {
     public var unmatchedAreas: [String]
     /// Table codes with no area (only those that look like the areas' country and kind).
     public var unmatchedTableCodes: [String]
-    /// A sentence explaining a vintage mismatch, when one is detected.
-    public var vintageMismatch: String?
+    /// A vintage mismatch, when one is detected.
+    public var vintageMismatch: Diagnostic?
 
     /// Number of areas matched.
     public var matchedCount: Int { records.lazy.filter { $0 != nil }.count }
@@ -25,12 +25,14 @@ public struct DeprivationJoin: Sendable {
         // selection against the whole IMD is normal; that is reported as "outside the areas").
         let prefixes = Set(codes.map { String($0.prefix(3)) })
         let unmatchedTable = table.records.lazy.map(\.code).filter { !codeSet.contains($0) && prefixes.contains(String($0.prefix(3))) }
-        var mismatch: String?
+        var mismatch: Diagnostic?
         let matched = records.count - unmatched.count
         if let a = areaVintage, let t = table.vintage, a != t {
-            mismatch = "the areas are \(a) but the \(table.kind) table is on \(t): \(matched) of \(codes.count) area codes match. Convert the table with --lookup lsoa11_lsoa21_ltla22.csv.gz, or use boundaries of \(t)."
+            mismatch = Diagnostic("the areas are \(a) but the \(table.kind) table is on \(t): \(matched) of \(codes.count) area codes match",
+                                  codes: unmatched, advice: "carry the table across with \(Setting.vintageLookup) (lsoa11_lsoa21_ltla22.csv.gz), or use boundaries of \(t)")
         } else if codes.count > 0, Double(matched) < 0.9 * Double(codes.count), unmatched.contains(where: { $0.hasPrefix("E01") || $0.hasPrefix("W01") }) {
-            mismatch = "only \(matched) of \(codes.count) area codes are in the \(table.kind) table: the boundaries and the table are probably of different LSOA vintages (2011 vs 2021). Convert with --lookup, or use matching boundaries."
+            mismatch = Diagnostic("only \(matched) of \(codes.count) area codes are in the \(table.kind) table: the boundaries and the table are probably of different LSOA vintages (2011 vs 2021)",
+                                  codes: unmatched, advice: "carry the table across with \(Setting.vintageLookup), or use matching boundaries")
         }
         return DeprivationJoin(records: records, unmatchedAreas: unmatched, unmatchedTableCodes: Array(unmatchedTable), vintageMismatch: mismatch)
     }

@@ -1,21 +1,33 @@
 import Foundation
 
 /// Why no route plan could be made.
-public enum RouteError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum RouteError: Error, Sendable, Equatable, AdvisedError {
     /// One stop alone (there and back plus its service time) does not fit in a day.
     case stopBeyondBudget(stop: String, minutes: Double, budget: Double, serviceMinutes: Double)
     /// The stops do not fit in the visit days given.
     case needsMoreDays(days: Int, minimum: Int, budget: Double)
-    case badParameter(String)
+    /// A setting out of range, or a depot with no travel time to a stop.
+    case badParameter(String, Setting)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .stopBeyondBudget(let stop, let minutes, let budget, let service):
-            return "a day of \(Int(saturating: budget, .towardZero)) minutes is too short for a single stop: \(stop) takes \(Int(saturating: minutes, .up)) minutes (driving there and back, plus \(Int(saturating: service, .towardZero)) minutes of service). Raise --day-minutes to at least \(Int(saturating: minutes, .up)) or lower --stop-minutes; no plan was written."
+            return "a day of \(Int(saturating: budget, .towardZero)) minutes is too short for a single stop: \(stop) takes \(Int(saturating: minutes, .up)) minutes (driving there and back, plus \(Int(saturating: service, .towardZero)) minutes of service); no plan was written"
         case .needsMoreDays(let days, let minimum, let budget):
-            return "the stops do not fit in \(days) day\(days == 1 ? "" : "s") of \(Int(saturating: budget, .towardZero)) minutes: they need at least \(minimum). Raise --days to \(minimum), raise --day-minutes, or choose fewer --stops; no plan was written."
-        case .badParameter(let text):
+            return "the stops do not fit in \(days) day\(days == 1 ? "" : "s") of \(Int(saturating: budget, .towardZero)) minutes: they need at least \(minimum); no plan was written"
+        case .badParameter(let text, _):
             return text
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .stopBeyondBudget(_, let minutes, _, _):
+            return "raise \(Setting.dayMinutes) to at least \(Int(saturating: minutes, .up)) or lower \(Setting.stopMinutes)"
+        case .needsMoreDays(_, let minimum, _):
+            return "raise \(Setting.days) to \(minimum), raise \(Setting.dayMinutes), or choose fewer \(Setting.stops)"
+        case .badParameter(_, let setting):
+            return "change \(setting)"
         }
     }
 }
@@ -66,15 +78,15 @@ public enum RoutePlanner {
                             days: Int?, seed: UInt64 = 1, restarts: Int = 16, progress: ProgressCallback? = nil) throws -> [DayRoute] {
         let n = minutes.count - 1
         guard n >= 1 else { return [] }
-        guard dayMinutes > 0, serviceMinutes >= 0 else { throw RouteError.badParameter("--day-minutes must be positive and --stop-minutes not negative.") }
+        guard dayMinutes > 0, serviceMinutes >= 0 else { throw RouteError.badParameter("the day must be longer than 0 minutes and the time at a stop not negative", dayMinutes > 0 ? .stopMinutes : .dayMinutes) }
         for s in 1...n {
             let alone = minutes[0][s] + minutes[s][0] + serviceMinutes
             guard minutes[0][s].isFinite, minutes[s][0].isFinite else {
-                throw RouteError.badParameter("no travel time between the depot and \(labels[s - 1]).")
+                throw RouteError.badParameter("no travel time between the depot and \(labels[s - 1])", .depot)
             }
             if alone > dayMinutes { throw RouteError.stopBeyondBudget(stop: labels[s - 1], minutes: alone, budget: dayMinutes, serviceMinutes: serviceMinutes) }
         }
-        if let days, days < 1 { throw RouteError.badParameter("--days must be at least 1.") }
+        if let days, days < 1 { throw RouteError.badParameter("the number of visit days must be at least 1", .days) }
         let tour = bestTour(Array(1...n), minutes: minutes, seed: seed, restarts: restarts, progress: progress)
         let minimum = splitCount(tour, minutes: minutes, service: serviceMinutes, budget: dayMinutes)
         let k = min(days ?? minimum, n)

@@ -23,23 +23,6 @@ public struct GapReport: Codable, Sendable {
     public var inputs: [String]
     public var attribution: String?
 
-    /// Builds the report; the verdict is written from the SII and the quintile contrast.
-    /// - Throws: ``SIIError`` when fewer than 5 groups have data.
-    public static func make(title: String, measure: String, unit: String, higherIsBetter: Bool, region: String, grouping: String,
-                            deciles: [GroupSummary], quintiles: [GroupSummary], siiGroups: Int, transform: SIITransform,
-                            draws: Int, seed: UInt64, confidence: Double, concentrationIndex: Double?,
-                            notes: [String], inputs: [String], attribution: String?) throws -> GapReport {
-        let rows = siiGroups == 5 ? quintiles : deciles
-        let sii = try SlopeIndex.compute(rows.map { SIIGroup(group: $0.group, value: $0.mean, population: $0.population, standardError: $0.standardError) },
-                                         transform: transform, confidence: confidence, draws: draws, seed: seed)
-        var report = GapReport(title: title, measure: measure, unit: unit, higherIsBetter: higherIsBetter, region: region, grouping: grouping,
-                               deciles: deciles, quintiles: quintiles, decileContrast: GroupSummaries.contrast(deciles),
-                               quintileContrast: GroupSummaries.contrast(quintiles), sii: sii, concentrationIndex: concentrationIndex,
-                               verdict: "", notes: notes, inputs: inputs, attribution: attribution)
-        report.verdict = report.writeVerdict()
-        return report
-    }
-
     private func f(_ v: Double) -> String { GroupTable.number(v) }
 
     func writeVerdict() -> String {
@@ -95,6 +78,33 @@ public struct GapReport: Codable, Sendable {
     }
 }
 
+extension GapReport {
+    /// Builds the report from an inequality summary; the verdict is written from the SII and
+    /// the quintile contrast.
+    /// - Parameters:
+    ///   - measure, unit: what was measured and its unit, in words.
+    ///   - higherIsBetter: `true` for supply, `false` for distances and times.
+    /// - Throws: ``SIIError`` when the summary has no SII (fewer than 5 groups with data).
+    public init(title: String, measure: String, unit: String, higherIsBetter: Bool, region: String, grouping: String,
+                inequality: InequalitySummary, notes: [String] = [], inputs: [String] = [], attribution: String? = nil) throws {
+        guard let sii = inequality.sii else { throw inequality.siiError ?? SIIError.tooFewGroups(0) }
+        self.init(title: title, measure: measure, unit: unit, higherIsBetter: higherIsBetter, region: region, grouping: grouping,
+                  deciles: inequality.deciles, quintiles: inequality.quintiles, decileContrast: inequality.decileContrast,
+                  quintileContrast: inequality.quintileContrast, sii: sii, concentrationIndex: inequality.concentrationIndex,
+                  verdict: "", notes: notes, inputs: inputs, attribution: attribution)
+        verdict = writeVerdict()
+    }
+
+    /// The inverse-care-law report of an access result (its measure, unit, region and summary).
+    /// - Throws: ``SIIError`` when the result has no SII.
+    public init(_ result: AccessResult, title: String, higherIsBetter: Bool, grouping: String, unit: String? = nil,
+                notes: [String]? = nil, inputs: [String] = [], attribution: String? = nil) throws {
+        try self.init(title: title, measure: result.method, unit: unit ?? result.unit, higherIsBetter: higherIsBetter,
+                      region: result.regionDescription, grouping: grouping, inequality: result.inequality,
+                      notes: notes ?? result.notes, inputs: inputs, attribution: attribution)
+    }
+}
+
 /// GP supply per practice against the deprivation of its registered population: FTE per
 /// 100,000 registered patients, with practices grouped into patient-weighted deciles of their
 /// population's IMD score (decile 1 = the most deprived tenth of patients).
@@ -117,7 +127,7 @@ public struct PracticeSupply: Sendable {
                             imdPath: String?, imdYear: String?) throws -> PracticeSupply {
         let table = try CSVTable(path: workforce)
         func find(_ name: String, _ t: CSVTable) throws -> Int {
-            guard let c = t.column([name]) else { throw AccessError.capacity(path: t.path, reason: "no column '\(name)'; the columns are \(t.header.joined(separator: ", "))") }
+            guard let c = t.column([name]) else { throw AccessError.capacity(path: t.path, reason: "no column '\(name)'; the columns are \(t.header.joined(separator: ", "))", advice: nil) }
             return c
         }
         let code = try table.column(["practicecode", "code"]).map { $0 } ?? find("Practice.Code", table)
@@ -132,7 +142,8 @@ public struct PracticeSupply: Sendable {
             for (c, v) in conditions where row.trimmed(c) != v { return }
             let key = row.trimmed(code)
             if let line = seen[key] {
-                throw AccessError.capacity(path: workforce, reason: "practice \(key) appears on lines \(line) and \(row.line); keep one year with --practice-where Year=2025.")
+                throw AccessError.capacity(path: workforce, reason: "practice \(key) appears on lines \(line) and \(row.line)",
+                                           advice: "keep one year with \(Setting.practiceFilter) such as Year=2025")
             }
             seen[key] = row.line
             guard let f = row.double(fteC), let p = row.double(patC), p > 0, f >= 0 else { skipped.append("\(key) (line \(row.line))"); return }
@@ -156,7 +167,7 @@ public struct PracticeSupply: Sendable {
                 if let name { names[row.trimmed(area)] = row.trimmed(name) }
             }
             guard let chosen = imdYear ?? byYear.keys.max(), let s = byYear[chosen] else {
-                throw AccessError.capacity(path: imdPath, reason: "no practice IMD scores for year \(imdYear ?? "?"); the years are \(byYear.keys.sorted().joined(separator: ", "))")
+                throw AccessError.capacity(path: imdPath, reason: "no practice IMD scores for year \(imdYear ?? "?"); the years are \(byYear.keys.sorted().joined(separator: ", "))", advice: nil)
             }
             scores = s
             source = "\(URL(fileURLWithPath: imdPath).lastPathComponent), year \(chosen)"

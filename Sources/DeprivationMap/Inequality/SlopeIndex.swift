@@ -47,7 +47,7 @@ public struct SIIGroup: Sendable, Hashable, Codable {
 }
 
 /// Why the SII could not be computed.
-public enum SIIError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum SIIError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     case tooFewGroups(Int)
     case badGroup(group: Int, reason: String)
 

@@ -1,46 +1,43 @@
 import Foundation
 
-/// Why the area map could not be built.
-public enum AreaMapError: Error, Sendable, Equatable, CustomStringConvertible {
-    case vintageMismatch(String)
-    case crsMismatch(what: String, path: String, theirs: String, areas: String)
-    case nothingMatched(table: String)
+/// Why a layer cannot be used where it was given.
+public enum LayerCRSError: Error, Sendable, Equatable, AdvisedError {
+    /// Points or polygons in another CRS where the command does not transform them.
+    case mismatch(what: String, path: String, theirs: String, areas: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
-        case .vintageMismatch(let text): return text
-        case .crsMismatch(let what, let path, let theirs, let areas):
-            return "\(path): the \(what) are in \(theirs) but the areas are in \(areas). Pass --reproject to transform them with PROJ, or convert one file first (deprivation-map convert --to-crs)."
-        case .nothingMatched(let table):
-            return "no area code matched the \(table) table; check that the boundaries and the table are of the same LSOA vintage and nation."
+        case .mismatch(let what, let path, let theirs, let areas):
+            return "\(path): the \(what) are in \(theirs) but the areas are in \(areas)"
         }
+    }
+
+    public var advice: Advice? {
+        "allow \(Setting.reproject) to transform them with PROJ, or convert one file first to the other's CRS (\(Setting.targetCRS))"
     }
 }
 
-/// Inputs of ``AreaMap/build(_:)``.
-public struct AreaMapInput: Sendable {
-    public var areas: Areas
-    /// English IMD (IoD2019 or IoD2025).
-    public var imd: DeprivationTable?
+/// What a map adds to its frame: Welsh deprivation, services to count, wards to aggregate to.
+public struct MapLayers: Sendable {
     /// Welsh WIMD, kept in its own fields.
     public var wimd: DeprivationTable?
-    /// Population per area; the IMD table's own denominators are used when absent.
-    public var population: AreaValues?
+    /// Services counted per area; points in another CRS are transformed to the areas' CRS.
     public var services: [ServiceSet] = []
-    public var geography: AreaGeography?
-    public var selection = RegionSelection()
-    /// Ward (or other polygon) layer to aggregate to.
+    /// Ward (or other polygon) layer to aggregate to, in any CRS.
     public var wards: Areas?
     /// Population-weighted centroids by LSOA code (in the areas' CRS) for the ward best fit.
-    public var centroids: [String: Coordinate]?
+    public var wardCentroids: [String: Coordinate]?
     /// Services outside every area but within this distance get the nearest area.
     public var nearestWithin: Double?
-    /// Transform services in another CRS to the areas' CRS instead of refusing them.
-    public var reproject = false
-    /// Progress of the point-in-polygon joins ("joining TYPE", points done).
-    public var progress: ProgressCallback?
 
-    public init(areas: Areas) { self.areas = areas }
+    public init(wimd: DeprivationTable? = nil, services: [ServiceSet] = [], wards: Areas? = nil,
+                wardCentroids: [String: Coordinate]? = nil, nearestWithin: Double? = nil) {
+        self.wimd = wimd
+        self.services = services
+        self.wards = wards
+        self.wardCentroids = wardCentroids
+        self.nearestWithin = nearestWithin
+    }
 }
 
 /// One row of the by-decile table.
@@ -48,7 +45,7 @@ public struct DecileRow: Sendable, Hashable {
     public var decile: Int
     public var areas: Int
     public var population: Double
-    /// Service counts by type, in ``AreaMap/serviceTypes`` order.
+    /// Service counts by type, in ``AreaMap/serviceKinds`` order.
     public var services: [Int]
 }
 
@@ -56,11 +53,11 @@ public struct DecileRow: Sendable, Hashable {
 /// measures (Core20, quintile, local deciles), service counts and rates, and the ward aggregation.
 ///
 /// ```swift
-/// var input = AreaMapInput(areas: try Areas.load(path: "lsoa21_ew_bgc.shp"))
-/// input.imd = try DeprivationTable.read(paths: ["imd2025_england_lsoa21.csv"])
-/// input.selection = RegionSelection(icb: "QH8")
-/// input.geography = try AreaGeography.read(paths: ["lsoa21_sicbl24_icb24.csv.gz"])
-/// let map = try AreaMap.build(input)
+/// let frame = try AnalysisFrame(areas: try Areas.load(path: "lsoa21_ew_bgc.shp"),
+///                               deprivation: try DeprivationTable.read(paths: ["imd2025_england_lsoa21.csv"]),
+///                               geography: try AreaGeography.read(paths: ["lsoa21_sicbl24_icb24.csv.gz"]),
+///                               selection: RegionSelection(icb: "QH8"))
+/// let map = try AreaMap.build(frame)
 /// print(map.decileTable().map { "\($0.decile): \($0.areas)" })
 /// ```
 public struct AreaMap: Sendable {
@@ -73,62 +70,45 @@ public struct AreaMap: Sendable {
     public var populationSource: String?
     public var localDecile: [Int?]
     public var localDecilePopulation: [Int?]
-    public var serviceTypes: [String]
-    /// Per service type, per area: count.
+    public var serviceKinds: [ServiceKind]
+    /// Per service kind, per area: count.
     public var serviceCounts: [[Int]]
-    /// Per service type: per point, the area index (into ``areas``) or -1 when outside the region.
+    /// Per service kind: per point, the area index (into ``areas``) or -1 when outside the region.
     public var serviceAreas: [[Int]]
     public var services: [ServiceSet]
     public var wards: WardAggregation?
-    /// Messages for the user: mismatches, repairs, skipped rows, in the order found.
-    public var notes: [String]
+    /// What the map noticed: mismatches, repairs, skipped rows, in the order found.
+    public var diagnostics: [Diagnostic]
 
-    /// Builds the map.
-    /// - Throws: ``AreaMapError``, ``RegionError``, ``GEOSError``, ``ProjectionError``.
-    public static func build(_ input: AreaMapInput) throws -> AreaMap {
-        var notes: [String] = []
-        let (indices, description) = try input.areas.select(input.selection, geography: input.geography)
-        let areas = input.areas.subset(indices)
-        func join(_ table: DeprivationTable?) throws -> DeprivationJoin? {
-            guard let table else { return nil }
-            let j = DeprivationJoin.join(codes: areas.codes, areaVintage: areas.vintage, table: table)
-            if let mismatch = j.vintageMismatch, areas.vintage != nil, table.vintage != nil, areas.vintage != table.vintage {
-                throw AreaMapError.vintageMismatch("\(table.summary): \(mismatch)")
-            }
-            if let mismatch = j.vintageMismatch { notes.append(mismatch) }
-            return j
-        }
+    /// The diagnostics in plain words.
+    public var notes: [String] { diagnostics.map(\.description) }
+
+    /// Builds the map of the frame's region.
+    /// - Throws: ``GEOSError``, ``ProjectionError``.
+    public static func build(_ frame: AnalysisFrame, layers: MapLayers = MapLayers(), progress: ProgressCallback? = nil) throws -> AreaMap {
+        var notes = frame.diagnostics
+        let areas = frame.areas.subset(frame.selected)
+        let description = frame.regionDescription
         // English and Welsh tables each match their own nation's areas only.
-        let imdJoin = try join(input.imd)
-        let wimdJoin = try join(input.wimd)
+        let english = frame.deprivation.kind == .englishIMD
+        let frameJoin = DeprivationJoin.join(codes: areas.codes, areaVintage: areas.vintage, table: frame.deprivation)
+        let imdJoin = english ? frameJoin : nil
+        var wimdJoin = english ? nil : frameJoin
+        if english, let wimd = layers.wimd {
+            let j = DeprivationJoin.join(codes: areas.codes, areaVintage: areas.vintage, table: wimd)
+            if let mismatch = j.vintageMismatch { notes.append(mismatch) }
+            wimdJoin = j
+        }
         if let imdJoin, let wimdJoin {
             let englishUnmatched = imdJoin.unmatchedAreas.filter { !$0.hasPrefix("W") }
             let welshUnmatched = wimdJoin.unmatchedAreas.filter { $0.hasPrefix("W") }
-            if !englishUnmatched.isEmpty { notes.append("\(englishUnmatched.count) English areas have no IMD row: \(list(englishUnmatched))") }
-            if !welshUnmatched.isEmpty { notes.append("\(welshUnmatched.count) Welsh areas have no WIMD row: \(list(welshUnmatched))") }
-        } else if let j = imdJoin ?? wimdJoin {
-            if j.matchedCount == 0 { throw AreaMapError.nothingMatched(table: (input.imd ?? input.wimd)!.summary) }
-            if !j.unmatchedAreas.isEmpty { notes.append("\(j.unmatchedAreas.count) of \(areas.codes.count) areas have no deprivation row: \(list(j.unmatchedAreas))") }
+            if !englishUnmatched.isEmpty { notes.note("\(englishUnmatched.count) English areas have no IMD row: \(list(englishUnmatched))", codes: englishUnmatched) }
+            if !welshUnmatched.isEmpty { notes.note("\(welshUnmatched.count) Welsh areas have no WIMD row: \(list(welshUnmatched))", codes: welshUnmatched) }
+        } else if !frameJoin.unmatchedAreas.isEmpty {
+            notes.note("\(frameJoin.unmatchedAreas.count) of \(areas.codes.count) areas have no deprivation row: \(list(frameJoin.unmatchedAreas))", codes: frameJoin.unmatchedAreas)
         }
-        if let t = input.imd, !t.skipped.isEmpty { notes.append("\(t.skipped.count) IMD rows not used: \(t.skipped.prefix(3).map(\.description).joined(separator: "; "))") }
-
-        // Population: the population file, else the IMD denominators.
-        var population = [Double?](repeating: nil, count: areas.codes.count)
-        var populationSource: String?
-        if let p = input.population {
-            population = areas.codes.map { p.values[$0] }
-            populationSource = "\(URL(fileURLWithPath: p.path).lastPathComponent) (\(p.column))"
-            if let v = areas.vintage, let pv = p.vintage, v != pv {
-                notes.append("the population table is on \(pv) but the areas are \(v); check --population.")
-            }
-        } else if let j = imdJoin, j.records.contains(where: { $0?.population != nil }) {
-            population = j.records.map { $0?.population }
-            populationSource = "IMD population denominators"
-        }
-        let missingPopulation = population.indices.filter { population[$0] == nil }.map { areas.codes[$0] }
-        if populationSource != nil, !missingPopulation.isEmpty {
-            notes.append("\(missingPopulation.count) areas have no population: \(list(missingPopulation)); their rates are left empty.")
-        }
+        let population = frame.selected.map { frame.population[$0] }
+        let populationSource = frame.populationSource
 
         // Local deciles within the selection, most deprived first (by national rank, else by score).
         let order: [Double?] = (imdJoin?.records ?? []).map { r in
@@ -142,68 +122,70 @@ public struct AreaMap: Sendable {
         var serviceAreas: [[Int]] = []
         var services: [ServiceSet] = []
         var repairedNoted = false
-        for var set in input.services {
+        for var set in layers.services {
             if set.crs != areas.crs {
-                guard input.reproject else {
-                    throw AreaMapError.crsMismatch(what: "\(set.type) points", path: set.path, theirs: set.crs.description, areas: areas.crs.description)
-                }
+                notes.note("\(set.kind): \(grouped(set.points.count)) points transformed from \(set.crs) to \(areas.crs) with PROJ", file: set.path)
                 set = try set.reprojected(to: areas.crs)
             }
             var joinProgress: (@Sendable (Int, Int) -> Void)?
-            if let callback = input.progress {
-                let stage = "joining \(set.type)"
+            if let callback = progress {
+                let stage = "joining \(set.kind)"
                 joinProgress = { done, total in callback(ProgressEvent(stage: stage, done: done, total: total)) }
             }
             let result = try PointJoin.join(points: set.points, polygons: areas.geometries, labels: areas.codes,
-                                            options: PointJoinOptions(nearestWithin: input.nearestWithin), progress: joinProgress)
+                                            options: PointJoinOptions(nearestWithin: layers.nearestWithin), progress: joinProgress)
             var counts = [Int](repeating: 0, count: areas.codes.count)
             for a in result.area where a >= 0 { counts[Int(a)] += 1 }
             if !repairedNoted {
                 // Every service join repairs the same polygons: report them once.
-                for r in result.repaired { notes.append("repaired invalid area polygon \(r)") }
+                for r in result.repaired { notes.note("repaired invalid area polygon \(r)") }
                 repairedNoted = true
             }
             serviceCounts.append(counts)
             serviceAreas.append(result.area.map(Int.init))
             let outside = result.unmatchedCount
-            var line = "\(set.type): \(set.points.count) located (\(set.located)), \(set.points.count - outside) in the selected areas"
-            if result.nearestCount > 0 { line += " (\(result.nearestCount) by the nearest area within \(Int(saturating: input.nearestWithin ?? 0, .towardZero)) m)" }
+            var line = "\(set.kind): \(set.points.count) located (\(set.located)), \(set.points.count - outside) in the selected areas"
+            if result.nearestCount > 0 { line += " (\(result.nearestCount) by the nearest area within \(Int(saturating: layers.nearestWithin ?? 0, .towardZero)) m)" }
             if !result.multiple.isEmpty { line += ", \(result.multiple.count) in two areas (first kept)" }
             line += ", \(outside) outside them"
             if !set.skipped.isEmpty { line += "; \(set.skipped.count) rows not located, e.g. \(set.skipped.prefix(3).map(\.description).joined(separator: "; "))" }
             if !set.filtered.isEmpty { line += "; left out: " + set.filtered.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") }
-            notes.append(line)
+            notes.note(line, file: set.path)
             services.append(set)
         }
 
         var wards: WardAggregation?
-        if let w = input.wards {
-            guard w.crs == areas.crs else { throw AreaMapError.crsMismatch(what: "wards", path: w.path, theirs: w.crs.description, areas: areas.crs.description) }
+        if var w = layers.wards {
+            if w.crs != areas.crs {
+                notes.note("wards: transformed from \(w.crs) to \(areas.crs) with PROJ", file: w.path)
+                w.layer.features = try Converter.reproject(w.layer.features, from: w.crs, to: areas.crs, options: ProjectionOptions(), inputPath: w.path)
+                w.layer.crs = areas.crs
+            }
             let records: [DeprivationRecord?] = imdJoin?.records ?? Array(repeating: nil, count: areas.codes.count)
             let aggregation = try WardAggregation.aggregate(lsoas: areas, population: population, records: records,
-                                                            centroids: input.centroids, wards: w, geography: input.geography)
+                                                            centroids: layers.wardCentroids, wards: w, geography: frame.geography)
             if let (agree, compared) = aggregation.lookupAgreement {
-                notes.append(String(format: "ward best fit (%@) agrees with the ONS LSOA→ward lookup for %d of %d LSOAs (%.1f%%)",
+                notes.note(String(format: "ward best fit (%@) agrees with the ONS LSOA→ward lookup for %d of %d LSOAs (%.1f%%)",
                                     aggregation.bestFitPoints, agree, compared, 100 * Double(agree) / Double(compared)))
             }
-            if !aggregation.unassigned.isEmpty { notes.append("\(aggregation.unassigned.count) LSOAs fell in no ward: \(list(aggregation.unassigned))") }
+            if !aggregation.unassigned.isEmpty { notes.note("\(aggregation.unassigned.count) LSOAs fell in no ward: \(list(aggregation.unassigned))", codes: aggregation.unassigned) }
             wards = aggregation
         }
         return AreaMap(areas: areas, regionDescription: description, imdJoin: imdJoin, wimdJoin: wimdJoin, population: population,
                        populationSource: populationSource, localDecile: localDecile, localDecilePopulation: localDecilePop,
-                       serviceTypes: services.map(\.type), serviceCounts: serviceCounts, serviceAreas: serviceAreas, services: services,
-                       wards: wards, notes: notes)
+                       serviceKinds: services.map(\.kind), serviceCounts: serviceCounts, serviceAreas: serviceAreas, services: services,
+                       wards: wards, diagnostics: notes)
     }
 
     /// Areas, population and service counts by national IMD decile (English areas only).
     public func decileTable() -> [DecileRow] {
-        var rows = (1...10).map { DecileRow(decile: $0, areas: 0, population: 0, services: Array(repeating: 0, count: serviceTypes.count)) }
+        var rows = (1...10).map { DecileRow(decile: $0, areas: 0, population: 0, services: Array(repeating: 0, count: serviceKinds.count)) }
         guard let imdJoin else { return [] }
         for (i, r) in imdJoin.records.enumerated() {
             guard let d = r?.index.decile else { continue }
             rows[d - 1].areas += 1
             rows[d - 1].population += population[i] ?? 0
-            for s in serviceTypes.indices { rows[d - 1].services[s] += serviceCounts[s][i] }
+            for s in serviceKinds.indices { rows[d - 1].services[s] += serviceCounts[s][i] }
         }
         return rows
     }
@@ -216,7 +198,7 @@ public struct AreaMap: Sendable {
         }
         if wimdJoin != nil { names += ["wimd_score", "wimd_rank", "wimd_decile"] }
         names.append("population")
-        for t in serviceTypes { names += ["\(t)_count", "\(t)_per_10k"] }
+        for t in serviceKinds { names += ["\(t)_count", "\(t)_per_10k"] }
         if wards != nil { names += ["ward_code", "ward_name"] }
         return names
     }
@@ -236,7 +218,7 @@ public struct AreaMap: Sendable {
             values += [real(r?.index.score), int(r?.index.rank), int(r?.index.decile)]
         }
         values.append(real(population[i]))
-        for s in serviceTypes.indices {
+        for s in serviceKinds.indices {
             let count = serviceCounts[s][i]
             values.append(.integer(Int64(count)))
             values.append(real(population[i].flatMap { $0 > 0 ? Double(count) / $0 * 10_000 : nil }))

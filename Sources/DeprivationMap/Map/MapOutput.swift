@@ -90,7 +90,7 @@ extension AreaMap {
                 let ward = wards.map { $0.bestFit[area] >= 0 ? FieldValue.string($0.wards[$0.bestFit[area]].code) : .null } ?? .null
                 let decile = imdJoin?.records[area]?.index.decile.map { FieldValue.integer(Int64($0)) } ?? .null
                 features.append(Feature(geometry: .point(set.points[p]),
-                                        values: [.string(set.type), .string(set.ids[p]), .string(set.names[p]), .string(areas.codes[area]), ward, decile]))
+                                        values: [.string(set.kind.rawValue), .string(set.ids[p]), .string(set.names[p]), .string(areas.codes[area]), ward, decile]))
             }
         }
         return FeatureLayer(name: "services", crs: areas.crs, schema: schema, features: features)

@@ -20,18 +20,12 @@ public struct ReportFoodVanSettings: Sendable, Hashable {
     public init() {}
 }
 
-/// Everything a region report is built from.
+/// Everything a region report is built from, beyond its frame.
 public struct RegionReportInput: Sendable {
     public var title: String?
-    /// Areas (LSOA polygons, any CRS), national or wider than the region: access near the edge
-    /// sees the people and services beyond it.
-    public var areas: Areas
-    public var imd: DeprivationTable
-    public var population: AreaValues?
-    public var centroids: [String: Coordinate]?
-    public var centroidSource: String?
-    public var geography: AreaGeography?
-    public var selection: RegionSelection
+    /// The frame: areas (national or wider than the region, so that access near the edge sees
+    /// the people and services beyond it), IMD, population, origins and the region.
+    public var frame: AnalysisFrame
     public var gp: ServiceSet
     /// GP FTE per practice, for the inverse-care-law measure (GP FTE per 100,000 by 2SFCA).
     public var gpCapacity: ServiceCapacity?
@@ -45,12 +39,9 @@ public struct RegionReportInput: Sendable {
     public var seed: UInt64 = 1
     /// Input files, for the sources list and the attribution.
     public var inputFiles: [String] = []
-    public var progress: ProgressCallback?
 
-    public init(areas: Areas, imd: DeprivationTable, selection: RegionSelection, gp: ServiceSet, pharmacy: ServiceSet, foodStores: ServiceSet) {
-        self.areas = areas
-        self.imd = imd
-        self.selection = selection
+    public init(frame: AnalysisFrame, gp: ServiceSet, pharmacy: ServiceSet, foodStores: ServiceSet) {
+        self.frame = frame
         self.gp = gp
         self.pharmacy = pharmacy
         self.foodStores = foodStores
@@ -103,134 +94,105 @@ public struct RegionReport: Sendable {
     public var areaShapes: [Geometry?]
 
     /// The service types of ``access``, in order.
-    public static let accessTypes = ["gp", "pharmacy", "supermarket"]
-    public static let accessLabels = ["GP practice", "pharmacy", "supermarket"]
+    public static let accessKinds: [ServiceKind] = [.gp, .pharmacy, .supermarket]
 
-    /// Runs the joins, the access measures, the gap and the food-van plan.
-    /// - Throws: ``RegionError`` (unknown or empty region), ``AreaMapError``, ``AccessError``,
-    ///   ``SIIError`` (fewer than 5 deciles with people), ``GEOSError``, ``ProjectionError``.
-    public static func build(_ input: RegionReportInput) throws -> RegionReport {
-        let started = Date()
-        func stage(_ name: String, _ step: Int) { input.progress?(ProgressEvent(stage: name, done: step, total: 6)) }
-        var notes: [String] = []
+    /// Runs the joins, the access measures, the gap and the food-van plan on one frame.
+    /// - Throws: ``AccessError``, ``GEOSError``, ``ProjectionError``; no food-van plan and no SII
+    ///   are reported in ``foodVanSkipped`` and ``gapUnavailable``, not thrown.
+    public static func build(_ input: RegionReportInput, progress: ProgressCallback? = nil) throws -> RegionReport {
+        func stage(_ name: String, _ step: Int) { progress?(ProgressEvent(stage: name, done: step, total: 6)) }
+        let frame = input.frame
+        var gp = input.gp, pharmacy = input.pharmacy, stores = input.foodStores
+        gp.kind = .gp; pharmacy.kind = .pharmacy; stores.kind = .supermarket
 
         // 1. The region's areas, IMD, population and services counted per area.
         stage("joining areas, IMD and services", 0)
-        var mapInput = AreaMapInput(areas: input.areas)
-        mapInput.imd = input.imd
-        mapInput.population = input.population
-        mapInput.geography = input.geography
-        mapInput.selection = input.selection
-        mapInput.reproject = true
-        mapInput.progress = input.progress
-        var gp = input.gp, pharmacy = input.pharmacy, stores = input.foodStores
-        gp.type = "gp"; pharmacy.type = "pharmacy"; stores.type = "supermarket"
-        mapInput.services = [gp, pharmacy, stores]
-        let map = try AreaMap.build(mapInput)
-        notes += map.notes
+        let map = try AreaMap.build(frame, layers: MapLayers(services: [gp, pharmacy, stores]), progress: progress)
 
         // 2. Access: nearest GP, pharmacy and food store, then GP supply by 2SFCA.
-        func accessInput(_ set: ServiceSet, _ measure: AccessMeasure) -> AccessInput {
-            var a = AccessInput(areas: input.areas, imd: input.imd, services: set)
-            a.population = input.population
-            a.centroids = input.centroids
-            a.centroidSource = input.centroidSource
-            a.geography = input.geography
-            a.selection = input.selection
-            a.measure = measure
-            a.draws = input.draws
-            a.seed = input.seed
-            a.progress = input.progress
-            return a
-        }
+        var inequality = InequalitySettings()
+        inequality.draws = input.draws
+        inequality.seed = input.seed
         var access: [AccessResult] = []
         for (i, set) in [gp, pharmacy, stores].enumerated() {
-            stage("access to the nearest \(accessLabels[i])", 1 + i)
-            access.append(try AccessAnalysis.run(accessInput(set, .nearest)))
+            stage("access to the nearest \(set.kind.singular)", 1 + i)
+            var spec = AccessSpec(measure: .nearest)
+            spec.inequality = inequality
+            access.append(try AccessAnalysis.run(frame, services: set, spec: spec, progress: progress))
         }
         stage("GP catchments (2SFCA)", 4)
-        var s = accessInput(gp, .twoStep)
-        s.capacity = input.gpCapacity
-        s.radius = input.catchmentRadius
-        let supply = try AccessAnalysis.run(s)
+        var spec = AccessSpec(measure: .twoStep, radius: input.catchmentRadius)
+        spec.capacity = input.gpCapacity
+        spec.inequality = inequality
+        let supply = try AccessAnalysis.run(frame, services: gp, spec: spec, progress: progress)
         let attribution = MapOutput.attribution(for: input.inputFiles)
         var gap: GapReport?
         var gapUnavailable: String?
         do {
-            gap = try GapReport.make(
-                title: "GP supply and deprivation", measure: supply.method,
-                unit: input.gpCapacity != nil ? "GP FTE per 100,000 people" : supply.unit, higherIsBetter: true,
-                region: supply.regionDescription, grouping: "IMD deciles of the areas (\(input.imd.summary)), population-weighted",
-                deciles: supply.deciles, quintiles: supply.quintiles, siiGroups: 10, transform: .none, draws: input.draws,
-                seed: input.seed, confidence: 0.95, concentrationIndex: supply.concentrationIndex, notes: supply.notes,
-                inputs: input.inputFiles, attribution: attribution)
+            gap = try GapReport(supply, title: "GP supply and deprivation", higherIsBetter: true,
+                                grouping: "IMD deciles of the areas (\(frame.deprivation.summary)), population-weighted",
+                                unit: input.gpCapacity != nil ? "GP FTE per 100,000 people" : supply.unit,
+                                inputs: input.inputFiles, attribution: attribution)
         } catch let error as SIIError {
             gapUnavailable = error.description
         }
 
         // 3. The food-van plan.
         stage("food-van plan", 5)
-        var foodVan: FoodVanPlan?
-        var skipped: String?
-        var depotNote: String?
-        let centroids = try originPoints(map: map, centroids: input.centroids)
-        let depot: (Coordinate, String)
-        if let d = input.foodVan.depot {
-            depot = (d, input.foodVan.depotLabel ?? "E \(Int(saturating: d.x, .towardZero)) N \(Int(saturating: d.y, .towardZero))")
-        } else {
-            depot = defaultDepot(map: map, centroids: centroids, deciles: input.foodVan.deciles)
-            depotNote = "The depot was not given, so the van starts at \(depot.1), the area nearest the population-weighted centre of the target deciles; give --depot POSTCODE to set it."
-        }
-        var v = FoodVanInput(areas: input.areas, imd: input.imd, stores: stores, depot: depot.0, depotLabel: depot.1)
-        v.population = input.population
-        v.centroids = input.centroids
-        v.centroidSource = input.centroidSource
-        v.geography = input.geography
-        v.selection = input.selection
-        v.deciles = input.foodVan.deciles
-        v.foodThreshold = input.foodVan.foodThreshold
-        v.walkRadius = input.foodVan.walkRadius
-        v.stops = input.foodVan.stops
-        v.days = input.foodVan.days
-        v.dayMinutes = input.foodVan.dayMinutes
-        v.stopMinutes = input.foodVan.stopMinutes
-        v.travel = .straightLine(speedKmh: input.foodVan.speedKmh, detour: input.foodVan.detour)
-        v.seed = input.foodVan.seed
-        v.allowDepotOutside = input.foodVan.depot == nil
-        v.progress = input.progress
-        do {
-            foodVan = try FoodVanPlanner.plan(v)
-        } catch let error as FoodVanError {
-            skipped = error.description
-        } catch let error as RouteError {
-            skipped = error.description
-            if input.foodVan.depot == nil, case .stopBeyondBudget = error {
-                // A spread-out region: start from the area that minimises the longest trip instead.
-                let central = minimaxDepot(map: map, centroids: centroids, deciles: input.foodVan.deciles)
-                v.depot = central.0
-                v.depotLabel = central.1
-                do {
-                    foodVan = try FoodVanPlanner.plan(v)
-                    skipped = nil
-                    depotNote = "The depot was not given. From \(depot.1), the area nearest the population-weighted centre of the target deciles, a stop is out of reach in a \(Int(saturating: input.foodVan.dayMinutes, .towardZero))-minute day, so the van starts at \(central.1), the area whose farthest area in the target deciles is nearest; give --depot POSTCODE to set it."
-                } catch let again as RouteError {
-                    skipped = again.description
-                } catch let again as FoodVanError {
-                    skipped = again.description
-                }
-            }
-        }
-        if foodVan == nil { depotNote = nil } // no plan, so no depot to explain
+        let van = try foodVanPlan(frame, map: map, stores: stores, settings: input.foodVan, progress: progress)
         stage("done", 6)
 
         let engine = try ProjectionContext()
         let toGrid = try engine.transformer(from: map.areas.crs, to: .britishNationalGrid)
         let shapes = try map.areas.geometries.map { try $0.map { try toGrid.transform($0) } }
-        _ = started
         return RegionReport(
-            title: input.title ?? "Deprivation and access to services: \(regionName(map: map, selection: input.selection, geography: input.geography))", regionDescription: map.regionDescription,
-            map: map, access: access, gpSupply: supply, gap: gap, gapUnavailable: gapUnavailable, catchmentRadius: input.catchmentRadius, foodVan: foodVan, foodVanSkipped: skipped, depotNote: depotNote,
-            attribution: attribution, inputFiles: input.inputFiles, notes: notes, generated: Date(), areaShapes: shapes)
+            title: input.title ?? "Deprivation and access to services: \(regionName(map: map, selection: frame.selection, geography: frame.geography))", regionDescription: map.regionDescription,
+            map: map, access: access, gpSupply: supply, gap: gap, gapUnavailable: gapUnavailable, catchmentRadius: input.catchmentRadius,
+            foodVan: van.plan, foodVanSkipped: van.skipped, depotNote: van.depotNote,
+            attribution: attribution, inputFiles: input.inputFiles, notes: map.notes, generated: Date(), areaShapes: shapes)
+    }
+
+    /// The food-van part: from the given depot, or from the centre of the target deciles (and,
+    /// when a stop is then out of a day's reach, from the area that minimises the longest trip).
+    static func foodVanPlan(_ frame: AnalysisFrame, map: AreaMap, stores: ServiceSet, settings: ReportFoodVanSettings,
+                            progress: ProgressCallback?) throws -> (plan: FoodVanPlan?, skipped: String?, depotNote: String?) {
+        let centroids = frame.selected.map { frame.origins[$0] }
+        var depotNote: String?
+        let depot: Depot
+        if let d = settings.depot {
+            depot = Depot(point: d, label: settings.depotLabel ?? "E \(Int(saturating: d.x, .towardZero)) N \(Int(saturating: d.y, .towardZero))")
+        } else {
+            depot = defaultDepot(map: map, centroids: centroids, deciles: settings.deciles)
+            depotNote = "The depot was not given, so the van starts at \(depot.label), the area nearest the population-weighted centre of the target deciles; give the depot to set it."
+        }
+        var spec = FoodVanSpec(depot: depot)
+        spec.deciles = settings.deciles
+        spec.foodThreshold = settings.foodThreshold
+        spec.walkRadius = settings.walkRadius
+        spec.stops = settings.stops
+        spec.days = settings.days
+        spec.dayMinutes = settings.dayMinutes
+        spec.stopMinutes = settings.stopMinutes
+        spec.travel = .straightLine(speedKmh: settings.speedKmh, detour: settings.detour)
+        spec.seed = settings.seed
+        spec.allowDepotOutside = settings.depot == nil
+        do {
+            return (try FoodVanPlanner.plan(frame, stores: stores, spec: spec, progress: progress), nil, depotNote)
+        } catch let error as RouteError {
+            guard settings.depot == nil, case .stopBeyondBudget = error else { return (nil, error.description, nil) }
+            // A spread-out region: start from the area that minimises the longest trip instead.
+            spec.depot = minimaxDepot(map: map, centroids: centroids, deciles: settings.deciles)
+            do {
+                let plan = try FoodVanPlanner.plan(frame, stores: stores, spec: spec, progress: progress)
+                return (plan, nil, "The depot was not given. From \(depot.label), the area nearest the population-weighted centre of the target deciles, a stop is out of reach in a \(Int(saturating: settings.dayMinutes, .towardZero))-minute day, so the van starts at \(spec.depot.label), the area whose farthest area in the target deciles is nearest; give the depot to set it.")
+            } catch let again as RouteError {
+                return (nil, again.description, nil)
+            } catch let again as FoodVanError {
+                return (nil, again.description, nil)
+            }
+        } catch let error as FoodVanError {
+            return (nil, error.description, nil)
+        }
     }
 
     /// A short name for titles: the ICB's name, the districts', or the selection's description.
@@ -248,15 +210,9 @@ public struct RegionReport: Sendable {
         return map.regionDescription
     }
 
-    /// Population-weighted centroids of the region's areas in EPSG:27700 (polygon centroids where missing).
-    static func originPoints(map: AreaMap, centroids: [String: Coordinate]?) throws -> [Coordinate] {
-        var notes: [String] = []
-        return try AccessAnalysis.originPoints(map.areas, centroids: centroids, notes: &notes, source: nil)
-    }
-
     /// The centroid of the area nearest the population-weighted centre of the areas in `deciles`
     /// (all areas when none is in them).
-    static func defaultDepot(map: AreaMap, centroids: [Coordinate], deciles: Set<Int>) -> (Coordinate, String) {
+    static func defaultDepot(map: AreaMap, centroids: [Coordinate], deciles: Set<Int>) -> Depot {
         var chosen = map.areas.codes.indices.filter { i in map.imdJoin?.records[i]?.index.decile.map(deciles.contains) ?? false }
         if chosen.isEmpty { chosen = Array(map.areas.codes.indices) }
         var sx = 0.0, sy = 0.0, sw = 0.0
@@ -268,11 +224,11 @@ public struct RegionReport: Sendable {
         let best = chosen.filter { centroids[$0].x.isFinite }.min { a, b in
             hypot(centroids[a].x - centre.x, centroids[a].y - centre.y) < hypot(centroids[b].x - centre.x, centroids[b].y - centre.y)
         } ?? chosen[0]
-        return (centroids[best], "\(map.areas.names[best]) (\(map.areas.codes[best]))")
+        return Depot(point: centroids[best], label: "\(map.areas.names[best]) (\(map.areas.codes[best]))")
     }
 
     /// The centroid of the region's area whose largest distance to an area in `deciles` is smallest.
-    static func minimaxDepot(map: AreaMap, centroids: [Coordinate], deciles: Set<Int>) -> (Coordinate, String) {
+    static func minimaxDepot(map: AreaMap, centroids: [Coordinate], deciles: Set<Int>) -> Depot {
         var targets = map.areas.codes.indices.filter { i in map.imdJoin?.records[i]?.index.decile.map(deciles.contains) ?? false }
         if targets.isEmpty { targets = Array(map.areas.codes.indices) }
         let points = targets.map { centroids[$0] }.filter { $0.x.isFinite }
@@ -285,7 +241,7 @@ public struct RegionReport: Sendable {
             }
             if worst < bestMax { bestMax = worst; best = i }
         }
-        return (centroids[best], "\(map.areas.names[best]) (\(map.areas.codes[best]))")
+        return Depot(point: centroids[best], label: "\(map.areas.names[best]) (\(map.areas.codes[best]))")
     }
 
     // MARK: - Tables
@@ -298,7 +254,7 @@ public struct RegionReport: Sendable {
     /// Areas, population and services for Core20 (deciles 1–2), the rest, and all.
     public func core20Table() -> ReportTable {
         var header = ["group", "areas", "population", "population_pct"]
-        for t in map.serviceTypes { header += [t, "\(t)_per_10k"] }
+        for t in map.serviceKinds { header += [t.rawValue, "\(t)_per_10k"] }
         let all = map.areas.codes.indices
         let core = all.filter { map.imdJoin?.records[$0]?.isCore20 ?? false }
         let coreSet = Set(core)
@@ -307,7 +263,7 @@ public struct RegionReport: Sendable {
         func row(_ label: String, _ idx: [Int]) -> [String] {
             let pop = idx.reduce(0.0) { $0 + (map.population[$1] ?? 0) }
             var r = [label, String(idx.count), Self.fixed(pop, 0), total > 0 ? Self.fixed(100 * pop / total, 2) : ""]
-            for s in map.serviceTypes.indices {
+            for s in map.serviceKinds.indices {
                 let n = idx.reduce(0) { $0 + map.serviceCounts[s][$1] }
                 r += [String(n), pop > 0 ? Self.fixed(Double(n) / pop * 10_000, 4) : ""]
             }
@@ -319,21 +275,21 @@ public struct RegionReport: Sendable {
     /// Population-weighted mean distance to the nearest GP practice, pharmacy and supermarket and
     /// GP supply per 100,000, by IMD decile and for the whole region.
     public func accessByDecileTable() -> ReportTable {
-        let header = ["decile", "areas", "population"] + Self.accessTypes.map { "\($0)_nearest_km" } + ["gp_fte_per_100k"]
+        let header = ["decile", "areas", "population"] + Self.accessKinds.map { "\($0)_nearest_km" } + ["gp_fte_per_100k"]
         var rows: [[String]] = []
         let measures = access + [gpSupply]
         for d in 1...10 {
-            guard let first = access[0].deciles.first(where: { $0.group == d }) else { continue }
+            guard let first = access[0].inequality.deciles.first(where: { $0.group == d }) else { continue }
             var r = [String(d), String(first.areas), Self.fixed(first.population, 0)]
-            for m in measures { r.append(Self.fixed(m.deciles.first { $0.group == d }?.mean, 4)) }
+            for m in measures { r.append(Self.fixed(m.inequality.deciles.first { $0.group == d }?.mean, 4)) }
             rows.append(r)
         }
         let first = access[0]
-        let pop = first.deciles.reduce(0.0) { $0 + $1.population }
-        var r = ["all", String(first.deciles.reduce(0) { $0 + $1.areas }), Self.fixed(pop, 0)]
+        let pop = first.inequality.deciles.reduce(0.0) { $0 + $1.population }
+        var r = ["all", String(first.inequality.deciles.reduce(0) { $0 + $1.areas }), Self.fixed(pop, 0)]
         for m in measures {
-            let p = m.deciles.reduce(0.0) { $0 + $1.population }
-            r.append(Self.fixed(p > 0 ? m.deciles.reduce(0.0) { $0 + $1.mean * $1.population } / p : nil, 4))
+            let p = m.inequality.deciles.reduce(0.0) { $0 + $1.population }
+            r.append(Self.fixed(p > 0 ? m.inequality.deciles.reduce(0.0) { $0 + $1.mean * $1.population } / p : nil, 4))
         }
         rows.append(r)
         return ReportTable(file: "access-by-decile.csv", header: header, rows: rows)
@@ -386,10 +342,10 @@ public struct RegionReport: Sendable {
     /// The combined per-area layer: the map's fields plus access and food-van fields.
     public func areaLayer() -> FeatureLayer {
         var layer = map.layer()
-        let extraNames = Self.accessTypes.map { "\($0)_nearest_km" } + ["gp_fte_per_100k", "food_van_target", "food_van_stop"]
+        let extraNames = Self.accessKinds.map { "\($0)_nearest_km" } + ["gp_fte_per_100k", "food_van_target", "food_van_stop"]
         var values: [String: [FieldValue]] = [:]
         let byCode: [[String: Double?]] = (access + [gpSupply]).map { r in
-            Dictionary(uniqueKeysWithValues: r.areas.codes.enumerated().map { ($1, r.value[$0]) })
+            Dictionary(uniqueKeysWithValues: r.areas.codes.enumerated().map { ($1, r.perArea.value[$0]) })
         }
         var target: [String: FoodVanArea] = [:]
         for a in foodVan?.considered ?? [] { target[a.code] = a }

@@ -7,9 +7,7 @@ public enum ReportPage {
     /// IMD decile colours, 1 (most deprived, red) to 10 (least deprived, blue).
     public static let decileColours = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
                                        "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695"]
-    static let serviceColours = ["gp": "#1b7837", "pharmacy": "#762a83", "supermarket": "#e08214"]
     static let dayColours = ["#000000", "#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf"]
-    static let layerLabels = ["gp": "GP practices", "pharmacy": "pharmacies", "supermarket": "supermarkets"]
 
     static func escape(_ s: String) -> String {
         var out = ""
@@ -112,12 +110,12 @@ public enum ReportPage {
         <p class="note">Core20 = areas in IMD deciles 1 and 2 nationally (NHS England Core20PLUS5). Services counted inside the areas, per 10,000 people:</p>
         <table id="core20-table"><tr><th class="l">group</th><th>areas</th><th>population</th>
         """
-        for t in RegionReport.accessTypes { h += "<th>\(t)</th><th>\(t) per 10,000</th>" }
+        for t in RegionReport.accessKinds { h += "<th>\(t)</th><th>\(t) per 10,000</th>" }
         h += "</tr>\n"
         for (r, label) in ["Core20", "other areas", "all"].enumerated() {
             h += "<tr><td class=\"l\">\(label)</td><td>\(number(core, row: r, column: "areas", decimals: 0))</td><td>\(number(core, row: r, column: "population", decimals: 0))</td>"
-            for t in RegionReport.accessTypes {
-                h += "<td>\(number(core, row: r, column: t, decimals: 0))</td><td>\(number(core, row: r, column: "\(t)_per_10k", decimals: 2))</td>"
+            for t in RegionReport.accessKinds {
+                h += "<td>\(number(core, row: r, column: t.rawValue, decimals: 0))</td><td>\(number(core, row: r, column: "\(t)_per_10k", decimals: 2))</td>"
             }
             h += "</tr>\n"
         }
@@ -131,15 +129,15 @@ public enum ReportPage {
         <p class="note">Population-weighted mean straight-line distance from each area's population-weighted centroid to the nearest service, and GP supply within \(String(format: "%g", report.catchmentRadius / 1000)) km (\(escape(report.gpSupply.method))).</p>
         <div class="charts">
         """
-        for (k, t) in RegionReport.accessTypes.enumerated() {
-            h += barChart(access, column: "\(t)_nearest_km", title: "Nearest \(RegionReport.accessLabels[k]), km", colour: serviceColours[t]!)
+        for (k, t) in RegionReport.accessKinds.enumerated() {
+            h += barChart(access, column: "\(t)_nearest_km", title: "Nearest \(t.singular), km", colour: t.colour)
         }
         h += "</div>\n<table id=\"access-table\"><tr><th>IMD decile</th><th>areas</th><th>population</th>"
-        for l in RegionReport.accessLabels { h += "<th>nearest \(l), km</th>" }
+        for t in RegionReport.accessKinds { h += "<th>nearest \(t.singular), km</th>" }
         h += "<th>GP FTE per 100,000</th></tr>\n"
         for (r, row) in access.rows.enumerated() {
             h += "<tr><td>\(row[0] == "all" ? "all" : row[0])</td><td>\(number(access, row: r, column: "areas", decimals: 0))</td><td>\(number(access, row: r, column: "population", decimals: 0))</td>"
-            for t in RegionReport.accessTypes { h += "<td>\(number(access, row: r, column: "\(t)_nearest_km", decimals: 2))</td>" }
+            for t in RegionReport.accessKinds { h += "<td>\(number(access, row: r, column: "\(t)_nearest_km", decimals: 2))</td>" }
             h += "<td>\(number(access, row: r, column: "gp_fte_per_100k", decimals: 1))</td></tr>\n"
         }
         h += "</table>\n"
@@ -215,8 +213,8 @@ public enum ReportPage {
         s += "</g>\n"
         let r = Double(max(W, H)) * 0.0035
         for (k, set) in map.services.enumerated() {
-            let type = map.serviceTypes[k]
-            s += "<g id=\"layer-\(type)\" class=\"layer\" fill=\"\(serviceColours[type] ?? "#000")\">\n"
+            let type = map.serviceKinds[k]
+            s += "<g id=\"layer-\(type)\" class=\"layer\" fill=\"\(type.colour)\">\n"
             let inside = map.serviceAreas[k].indices.filter { map.serviceAreas[k][$0] >= 0 }
             let points = (try? transformPoints(inside.map { set.points[$0] }, from: set.crs, to: .britishNationalGrid)) ?? []
             for (j, p) in inside.enumerated() where j < points.count {
@@ -240,9 +238,9 @@ public enum ReportPage {
         }
         s += "</svg>\n<div class=\"side\">\n<div id=\"info\">Hover over an area to see its name, IMD decile and population.</div>\n"
         s += "<div class=\"toggles\"><b>Layers</b>"
-        for (k, type) in map.serviceTypes.enumerated() {
+        for (k, type) in map.serviceKinds.enumerated() {
             let n = map.serviceAreas[k].filter { $0 >= 0 }.count
-            s += "<div><label><input type=\"checkbox\" data-layer=\"layer-\(type)\" checked> <span class=\"sw\" style=\"background:\(serviceColours[type] ?? "#000")\"></span>\(layerLabels[type] ?? type) (\(n))</label></div>"
+            s += "<div><label><input type=\"checkbox\" data-layer=\"layer-\(type)\" checked> <span class=\"sw\" style=\"background:\(type.colour)\"></span>\(type.plural) (\(n))</label></div>"
         }
         if let plan = report.foodVan {
             s += "<div><label><input type=\"checkbox\" data-layer=\"layer-foodvan\" checked> food-van route and stops</label></div><div class=\"legend\">"

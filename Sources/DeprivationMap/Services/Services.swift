@@ -1,9 +1,9 @@
 import Foundation
 
-/// A set of service points of one type (GP practices, pharmacies, supermarkets, food banks …).
+/// A set of service points of one kind (GP practices, pharmacies, supermarkets, food banks …).
 public struct ServiceSet: Sendable {
-    /// Service type, used in field names (`gp_count`, `gp_per_10k`): letters, digits, underscores.
-    public var type: String
+    /// The kind of service; its raw value prefixes field names (`gp_count`, `gp_per_10k`).
+    public var kind: ServiceKind
     /// The file read.
     public var path: String
     /// Identifier per point ("" when the file has none).
@@ -88,30 +88,30 @@ public enum ServiceReader {
 
     /// Reads `path`.
     /// - Parameters:
-    ///   - type: the service type; the file name when `nil`.
+    ///   - kind: the kind of service; taken from the file name when `nil`.
     ///   - postcodes: Code-Point Open points and their index, for files located by postcode.
     /// - Throws: ``ServiceError``, reader errors.
     ///   - filters: keep only the rows matching every filter (not for the ODS layouts).
-    public static func read(path: String, type: String? = nil, postcodes: (PostcodePoints, [String: Int])? = nil,
+    public static func read(path: String, kind: ServiceKind? = nil, postcodes: (PostcodePoints, [String: Int])? = nil,
                             options: VectorReadOptions = VectorReadOptions(), filters: [RowFilter] = []) throws -> ServiceSet {
-        let kind = sanitise(type ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        let kind = kind ?? ServiceKind(rawValue: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
         let format = try VectorFormat.detect(path: path)
         if format != .csv {
             let (layer, _) = try VectorReader.read(path: path, options: options)
             let (kept, dropped) = try filter(layer, filters, path: path)
-            var set = fromLayer(kept, type: kind, path: path, located: "geometry in the file")
+            var set = fromLayer(kept, kind: kind, path: path, located: "geometry in the file")
             set.filtered = dropped
             return set
         }
         if isODSLayout(path: path) {
             if let f = filters.first { throw ServiceError.unknownFilterColumn(path: path, column: f.column, header: ["(no header: NHS ODS layout)"]) }
-            return try readODS(try CSVTable(path: path, hasHeader: false), type: kind, postcodes: postcodes)
+            return try readODS(try CSVTable(path: path, hasHeader: false), kind: kind, postcodes: postcodes)
         }
         // A CSV with coordinates goes through the point reader; one with only postcodes is geocoded.
         do {
             let (layer, report) = try CSVPointReader.read(path: path, options: options.csv)
             let (kept, dropped) = try filter(layer, filters, path: path)
-            var set = fromLayer(kept, type: kind, path: path, located: "coordinates in the file")
+            var set = fromLayer(kept, kind: kind, path: path, located: "coordinates in the file")
             set.skipped = report.skippedLines.map { SkippedRow(path: path, line: $0.line, reason: $0.reason) }
             set.filtered = dropped
             return set
@@ -126,7 +126,7 @@ public enum ServiceReader {
                 guard let c = table.column([f.column]) else { throw ServiceError.unknownFilterColumn(path: path, column: f.column, header: table.header) }
                 return (c, f)
             }
-            let set = try geocode(table, type: kind, postcodeColumn: pc, idColumn: id, nameColumn: name, postcodes: postcodes) { row in
+            let set = try geocode(table, kind: kind, postcodeColumn: pc, idColumn: id, nameColumn: name, postcodes: postcodes) { row in
                 columns.first { !$0.1.keeps(row.trimmed($0.0)) }.map { "\($0.1.column) not in {\($0.1.values.joined(separator: ", "))}" }
             }
             return set
@@ -171,13 +171,13 @@ public enum ServiceReader {
         return first
     }
 
-    private static func readODS(_ table: CSVTable, type: String, postcodes: (PostcodePoints, [String: Int])?) throws -> ServiceSet {
+    private static func readODS(_ table: CSVTable, kind: ServiceKind, postcodes: (PostcodePoints, [String: Int])?) throws -> ServiceSet {
         // epraccur/edispensary: 0 code, 1 name, 9 postcode, 12 status (A active, C closed, D dormant,
         // P proposed), 25 prescribing setting (epraccur: 4 = GP practice; blank in edispensary).
         var practices = 0
         try table.forEachRow { row in if row.count > 25, row.trimmed(25) == "4" { practices += 1 } }
         let isPractices = practices > 0
-        return try geocode(table, type: type, postcodeColumn: 9, idColumn: 0, nameColumn: 1, postcodes: postcodes) { row in
+        return try geocode(table, kind: kind, postcodeColumn: 9, idColumn: 0, nameColumn: 1, postcodes: postcodes) { row in
             let status = row.trimmed(12)
             if status != "A" { return "status \(status.isEmpty ? "blank" : status) (not active)" }
             if isPractices, row.trimmed(25) != "4" { return "prescribing setting other than 4 (not a GP practice)" }
@@ -185,10 +185,10 @@ public enum ServiceReader {
         }
     }
 
-    private static func geocode(_ table: CSVTable, type: String, postcodeColumn: Int, idColumn: Int?, nameColumn: Int?,
+    private static func geocode(_ table: CSVTable, kind: ServiceKind, postcodeColumn: Int, idColumn: Int?, nameColumn: Int?,
                                 postcodes: (PostcodePoints, [String: Int])?, keep: (CSVRow) -> String?) throws -> ServiceSet {
         guard let (points, index) = postcodes else { throw ServiceError.needsPostcodes(path: table.path) }
-        var set = ServiceSet(type: type, path: table.path, ids: [], names: [], points: [], crs: points.crs,
+        var set = ServiceSet(kind: kind, path: table.path, ids: [], names: [], points: [], crs: points.crs,
                              located: "postcode (Code-Point Open)", skipped: [], filtered: [:])
         try table.forEachRow { row in
             if let reason = keep(row) { set.filtered[reason, default: 0] += 1; return }
@@ -216,12 +216,12 @@ public enum ServiceReader {
         return set
     }
 
-    private static func fromLayer(_ layer: FeatureLayer, type: String, path: String, located: String) -> ServiceSet {
+    private static func fromLayer(_ layer: FeatureLayer, kind: ServiceKind, path: String, located: String) -> ServiceSet {
         let names = layer.schema.names.map(CSVTable.normalise)
         let id = ["code", "id", "odscode", "organisationcode", "slug"].lazy.compactMap { names.firstIndex(of: $0) }.first
         let name = ["name", "organisationname", "storename", "retailer", "sitename"].lazy.compactMap { names.firstIndex(of: $0) }.first
         let postcode = ["postcode", "pc", "pcds", "pcd", "postcode7"].lazy.compactMap { names.firstIndex(of: $0) }.first
-        var set = ServiceSet(type: type, path: path, ids: [], names: [], points: [], crs: layer.crs, located: located, skipped: [], filtered: [:])
+        var set = ServiceSet(kind: kind, path: path, ids: [], names: [], points: [], crs: layer.crs, located: located, skipped: [], filtered: [:])
         for (i, f) in layer.features.enumerated() {
             let point: Coordinate?
             switch f.geometry {
@@ -243,9 +243,4 @@ public enum ServiceReader {
         return set
     }
 
-    /// A service type usable in field names.
-    static func sanitise(_ text: String) -> String {
-        let base = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: "_")
-        return base.isEmpty ? "service" : base
-    }
 }

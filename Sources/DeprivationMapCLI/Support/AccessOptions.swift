@@ -31,7 +31,7 @@ struct AccessOptions: ParsableArguments {
     var capacityWhere: [String] = []
 
     @Option(help: ArgumentHelp("nearest, knn, within, 2sfca, e2sfca or 3sfca.", valueName: "method"))
-    var method: String = "nearest"
+    var method: AccessMeasure = .nearest
 
     @Option(help: ArgumentHelp("Travel-time matrix (wide: area rows × service columns; or long: origin, destination, cost), minutes.", valueName: "file"))
     var matrix: String?
@@ -61,10 +61,10 @@ struct AccessOptions: ParsableArguments {
     var healthNeedFactor: Double?
 
     @Option(help: ArgumentHelp("Groups of the SII: decile or quintile.", valueName: "groups"))
-    var siiGroups: String = "decile"
+    var siiGroups: SIIGroupsOption = .decile
 
     @Option(help: ArgumentHelp("Transform before the SII regression: none, log (rates) or logit (proportions).", valueName: "transform"))
-    var transform: String = "none"
+    var transform: SIITransform = .none
 
     @Option(help: "Monte Carlo simulations for the SII and RII confidence limits.")
     var draws: Int = 100_000
@@ -76,11 +76,6 @@ struct AccessOptions: ParsableArguments {
     var confidence: Double = 0.95
 
     func validate() throws {
-        guard AccessMeasure(rawValue: method.lowercased()) != nil else {
-            throw ValidationError("--method must be one of \(AccessMeasure.allCases.map(\.rawValue).joined(separator: ", ")); got '\(method)'.")
-        }
-        guard ["decile", "quintile"].contains(siiGroups) else { throw ValidationError("--sii-groups must be decile or quintile.") }
-        guard SIITransform(rawValue: transform) != nil else { throw ValidationError("--transform must be none, log or logit.") }
         guard draws >= 100 else { throw ValidationError("--draws must be at least 100.") }
         guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1, e.g. 0.95.") }
         guard per > 0 else { throw ValidationError("--per must be positive.") }
@@ -90,54 +85,66 @@ struct AccessOptions: ParsableArguments {
         for w in capacityWhere where !w.contains("=") { throw ValidationError("--capacity-where takes COLUMN=VALUE; got '\(w)'.") }
     }
 
-    /// Reads everything and builds the analysis input; returns it with every file read (for the
-    /// attribution notice).
-    func makeInput(data: DataOptions, bar: ProgressBar) throws -> (AccessInput, [String]) {
+    /// The inequality statistics settings.
+    var inequality: InequalitySettings {
+        InequalitySettings(groups: siiGroups == .quintile ? .quintiles : .deciles, transform: transform, draws: draws, seed: seed,
+                           confidence: confidence, threshold: threshold)
+    }
+
+    /// Everything an access analysis needs, read.
+    struct Prepared {
+        var frame: AnalysisFrame
+        var services: ServiceSet
+        var spec: AccessSpec
+        /// Every file read (for the attribution notice).
+        var files: [String]
+        var defaults: [String]
+    }
+
+    /// Reads everything and builds the frame and the measure's specification.
+    func prepare(data: DataOptions, bar: ProgressBar) throws -> Prepared {
         guard let services else { throw ValidationError("give the services with --services TYPE=FILE.") }
         let loaded = try area.load(data: data, progress: bar.callback)
         var files = loaded.files
-        let (type, path) = MapCommand.split(services)
+        let (kind, path) = MapCommand.split(services)
         var set: ServiceSet
         do {
-            set = try ServiceReader.read(path: path, type: type)
+            set = try ServiceReader.read(path: path, kind: kind)
         } catch ServiceError.needsPostcodes {
             guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: path) }
-            set = try ServiceReader.read(path: path, type: type, postcodes: try loadPostcodes(zip, bar: bar))
+            set = try ServiceReader.read(path: path, kind: kind, postcodes: try loadPostcodes(zip, bar: bar))
             files.append(zip)
         }
         files.append(path)
         files += [capacity, matrix, needAges].compactMap { $0 }
-        var input = AccessInput(areas: loaded.areas, imd: loaded.imd, services: set)
-        input.population = loaded.population
-        input.centroids = loaded.centroids
-        input.centroidSource = loaded.centroidSource
-        input.geography = loaded.geography
-        input.selection = loaded.selection
+        var spec = AccessSpec(measure: method, radius: radius, cost: try matrix.map { .travelTimes(try TravelTimeTable.read(path: $0)) } ?? .straightLine)
         if let capacity, let capacityColumn {
-            input.capacity = try ServiceCapacity.read(path: capacity, valueColumn: capacityColumn, idColumn: capacityId,
-                                                      filters: columnFilters(capacityWhere))
+            spec.capacity = try ServiceCapacity.read(path: capacity, valueColumn: capacityColumn, idColumn: capacityId,
+                                                     filters: columnFilters(capacityWhere))
         }
-        input.matrixPath = matrix
-        input.measure = AccessMeasure(rawValue: method.lowercased())!
-        input.k = k
-        input.radius = radius
-        input.decay = try decay.map(DistanceDecay.parse)
-        input.scale = per
-        input.threshold = threshold
+        spec.k = k
+        spec.decay = try decay.map(DistanceDecay.parse)
+        spec.scale = per
         if let needAges, let needWeights {
-            input.need = .ageBands(path: needAges, weights: try NeedWeighting.parseWeights(needWeights))
+            spec.need = .ageBands(try AgeBandNeed.read(path: needAges, weights: try NeedWeighting.parseWeights(needWeights)))
         } else if let healthNeedFactor {
-            input.need = .healthDomain(factor: healthNeedFactor)
+            spec.need = .healthDomain(factor: healthNeedFactor)
         }
-        input.siiGroups = siiGroups == "quintile" ? 5 : 10
-        input.transform = SIITransform(rawValue: transform)!
-        input.draws = draws
-        input.seed = seed
-        input.confidence = confidence
-        input.progress = bar.callback
-        return (input, files)
+        spec.inequality = inequality
+        return Prepared(frame: try loaded.frame(), services: set, spec: spec, files: files, defaults: loaded.defaults)
     }
 }
+
+/// Groups of the SII on the command line.
+enum SIIGroupsOption: String, ExpressibleByArgument, CaseIterable {
+    case decile, quintile
+}
+
+extension AccessMeasure: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension SIITransform: ExpressibleByArgument {}
 
 /// `COLUMN=VALUE` options (validated to contain "=") as (column, value) pairs.
 func columnFilters(_ options: [String]) -> [(String, String)] {

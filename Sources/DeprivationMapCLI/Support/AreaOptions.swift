@@ -43,30 +43,31 @@ struct AreaOptions: ParsableArguments {
         var areas: Areas
         var imd: DeprivationTable
         var population: AreaValues?
-        var centroids: [String: Coordinate]?
-        var centroidSource: String?
+        var centroids: Centroids?
         var geography: AreaGeography?
         var selection: RegionSelection
         var files: [String]
         var defaults: [String]
+
+        /// The analysis frame: population-weighted centroids when read, else polygon centroids.
+        func frame() throws -> AnalysisFrame {
+            try AnalysisFrame(areas: areas, deprivation: imd, population: population,
+                              origins: centroids.map { .populationWeighted($0) } ?? .polygonCentroids,
+                              geography: geography, selection: selection)
+        }
     }
 
     /// Reads the areas, IMD, population and centroids, taking what is not given from the data folder.
     func load(data: DataOptions, progress: ProgressCallback? = nil) throws -> Loaded {
         var defaults: [String] = []
-        func fromData(_ relative: String, _ option: String, alternative: String? = nil) throws -> String {
-            if let path = data.file(relative) {
-                defaults.append("\(option) \(relative)")
-                return path
-            }
-            if let alternative, let path = data.file(alternative) {
-                defaults.append("\(option) \(alternative)")
-                return path
-            }
-            throw data.missing(relative, option: option)
+        func fromData(_ relative: String, _ setting: Setting) throws -> String {
+            let path = try data.require(relative, setting: setting)
+            let used = path.hasSuffix(relative) ? relative : (DataCatalogue.file(relative)?.alternative ?? relative)
+            defaults.append("\(setting.flag) \(used)")
+            return path
         }
-        let areaPath = try areas ?? fromData("boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp", "--areas")
-        let imdPaths = imd.isEmpty ? [try fromData("imd/imd2025_england_lsoa21.csv", "--imd", alternative: DataCatalogue.iod2025File7.path)] : imd
+        let areaPath = try areas ?? fromData(DataFolder.lsoa2021Boundaries, .areas)
+        let imdPaths = imd.isEmpty ? [try fromData(DataFolder.imd2025, .imd)] : imd
         let areaSet = try Areas.load(path: areaPath, codeField: codeField, progress: progress.map { callback in
             { done, total in callback(ProgressEvent(stage: "reading areas", done: done, total: total)) }
         })
@@ -76,11 +77,10 @@ struct AreaOptions: ParsableArguments {
             throw ValidationError("\(imdPaths.joined(separator: ", ")): this is the Welsh WIMD; give the English IMD with --imd.")
         }
         var populationPath = population
-        let hasDenominators = table.hasPopulation
-        if populationPath == nil && !hasDenominators && areaSet.vintage == .lsoa2021 {
-            populationPath = try fromData("population/census2021_usual_residents_lsoa21_age6.csv", "--population")
+        if populationPath == nil && !table.hasPopulation && areaSet.vintage == .lsoa2021 {
+            populationPath = try fromData(DataFolder.census2021Population, .population)
         }
-        var loaded = Loaded(areas: areaSet, imd: table, population: nil, centroids: nil, centroidSource: nil, geography: nil,
+        var loaded = Loaded(areas: areaSet, imd: table, population: nil, centroids: nil, geography: nil,
                             selection: RegionSelection(districts: district, icb: icb, polygonPath: nil),
                             files: [areaPath] + imdPaths, defaults: defaults)
         progress?(ProgressEvent(stage: "reading IMD, population and centroids", done: 1, total: 3))
@@ -89,16 +89,12 @@ struct AreaOptions: ParsableArguments {
             loaded.files.append(populationPath)
         }
         progress?(ProgressEvent(stage: "reading IMD, population and centroids", done: 2, total: 3))
-        if !polygonCentroids {
-            let file = centroids ?? data.centroidFile(for: areaSet.vintage)
-            if let file {
-                loaded.centroids = try readCentroids(path: file, crs: .britishNationalGrid)
-                loaded.centroidSource = URL(fileURLWithPath: file).lastPathComponent
-            }
+        if !polygonCentroids, let file = centroids ?? data.folder?.centroidFile(for: areaSet.vintage) {
+            loaded.centroids = try Centroids.read(path: file)
         }
         let regionIsFile = region.map { FileManager.default.fileExists(atPath: $0) } ?? false
         if !district.isEmpty || icb != nil || (region != nil && !regionIsFile) {
-            let files = data.geographyFiles(for: areaSet.vintage)
+            let files = data.folder?.geographyFiles(for: areaSet.vintage) ?? []
             guard !files.isEmpty else {
                 throw ValidationError("--district, --icb and --region NAME need the ONS lookups of the data folder (lookups/…): pass --data DIR or set DEPRIVATION_MAP_DATA.")
             }

@@ -15,39 +15,24 @@ struct DataOptions: ParsableArguments {
         return nil
     }
 
-    /// `relative` under the data folder, when it exists.
-    func file(_ relative: String) -> String? {
-        guard let root else { return nil }
-        let path = root + "/" + relative
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }
+    /// The data folder, when one is set.
+    var folder: DataFolder? { root.map(DataFolder.init(root:)) }
 
-    /// The error for a default file missing from the data folder: which file, and how to get it.
-    func missing(_ relative: String, option: String) -> DataFolderError {
-        let how = DataCatalogue.file(relative)?.howToGet ?? "copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
-        guard let root else {
-            return DataFolderError("give \(option), or point --data (or DEPRIVATION_MAP_DATA) at the open-data folder (it should hold \(relative)); `deprivation-map data fetch --data DIR` fills a new one.")
-        }
-        return DataFolderError("the data folder \(root) has no \(relative) (needed for \(option)). To get it, \(how); or give \(option) FILE. `deprivation-map data status` lists what is missing.")
+    /// `relative` under the data folder, when it exists.
+    func file(_ relative: String) -> String? { folder?.file(relative) }
+
+    /// `relative` under the data folder (or its catalogue alternative).
+    /// - Throws: ``DataFolderError`` naming the file, how to get it and `setting`.
+    func require(_ relative: String, setting: Setting) throws -> String {
+        guard let folder else { throw DataFolderError(root: nil, relative: relative, setting: setting) }
+        return try folder.require(relative, setting: setting)
     }
 
     /// The ONS lookups for areas of `vintage` (district, ICB, ward), those present.
-    func geographyFiles(for vintage: LSOAVintage?) -> [String] {
-        switch vintage {
-        case .lsoa2011?: return ["lookups/lsoa11_sicbl22_icb22_ltla22.csv.gz", "lookups/lsoa11_ward17.csv.gz"].compactMap(file)
-        case .lsoa2021?: return ["lookups/lsoa21_ward24_ltla24.csv.gz", "lookups/lsoa21_sicbl24_icb24.csv.gz"].compactMap(file)
-        case nil: return []
-        }
-    }
+    func geographyFiles(for vintage: LSOAVintage?) -> [String] { folder?.geographyFiles(for: vintage) ?? [] }
 
     /// The population-weighted centroids of the data folder for areas of `vintage`, when present.
-    func centroidFile(for vintage: LSOAVintage?) -> String? {
-        switch vintage {
-        case .lsoa2011?: return file("centroids/LSOA_Dec2011_PWC_WGS.csv")
-        case .lsoa2021?: return file("centroids/lsoa21_ew_centres_drkane.csv")
-        case nil: return nil
-        }
-    }
+    func centroidFile(for vintage: LSOAVintage?) -> String? { folder?.centroidFile(for: vintage) }
 
     /// A food-van depot in EPSG:27700 from a postcode (located with Code-Point Open: `postcodes`
     /// or the data folder's) or "E,N"; with its label and the Code-Point file used, if any.
@@ -71,14 +56,8 @@ struct DataOptions: ParsableArguments {
 
     /// Code-Point Open: `given`, or the copy in the data folder.
     func codePoint(_ given: String?) -> String? {
-        given ?? file("postcodes/codepo_gb_2025-04.zip")
+        given ?? file(DataFolder.codePointOpen)
     }
-}
-
-/// A problem with the data folder found while running (printed without the usage text).
-struct DataFolderError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Loads Code-Point Open once, with progress.

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Stage 3 of a food-van plan: the stops that reach the most target people within the walking
+/// radius (or the fewest that reach everyone reachable), with the set covering for comparison.
+struct FoodVanCover {
+    var instance: CoverageInstance
+    var covering: CoveringSolution
+    var setCover: SetCoverSolution
+    var diagnostics: [Diagnostic] = []
+
+    /// - Throws: ``FoodVanError/radiusCoversNobody(radius:candidates:targets:nearest:)``.
+    init(clients: [Coordinate], weights: [Double], candidates: [Coordinate], spec: FoodVanSpec, clientCodes: [String]) throws {
+        instance = CoverageInstance(clients: clients, weights: weights, candidates: candidates, radius: spec.walkRadius)
+        guard instance.reachableWeight > 0 else {
+            let tree = PointTree(clients)
+            let closest = candidates.compactMap { tree.nearest($0, k: 1).first?.distance }.min()
+            throw FoodVanError.radiusCoversNobody(radius: spec.walkRadius, candidates: candidates.count, targets: clients.count, nearest: closest)
+        }
+        let unreachable = instance.unreachableClients.map { clientCodes[$0] }
+        if !unreachable.isEmpty {
+            diagnostics.note("\(unreachable.count) target areas have no candidate stop within \(Int(spec.walkRadius)) m and cannot be covered: \(list(unreachable))",
+                             codes: unreachable)
+        }
+        setCover = StopSelection.setCovering(instance, exactLimit: spec.exactLimit)
+        if let p = spec.stops {
+            covering = StopSelection.maximalCovering(instance, p: p, exactLimit: spec.exactLimit)
+            if covering.stops.count < p {
+                diagnostics.note("\(covering.stops.count) stops already reach every reachable target area; the other \(p - covering.stops.count) requested would reach nobody new and are not planned.")
+            }
+        } else {
+            let value = instance.coveredWeight(setCover.stops)
+            covering = CoveringSolution(stops: setCover.stops, covered: value, upperBound: instance.reachableWeight, optimal: setCover.optimal,
+                                        method: "set covering: \(setCover.method)", greedyCovered: value, swaps: 0)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Why no food-van plan could be made. Each case says what to change.
+public enum FoodVanError: Error, Sendable, Equatable, AdvisedError {
+    /// No area is targeted (the reason says why).
+    case noTargets(String, advice: Advice)
+    case tooManyStops(requested: Int, candidates: Int, what: String)
+    case radiusCoversNobody(radius: Double, candidates: Int, targets: Int, nearest: Double?)
+    case depotOutside(depot: String, kilometres: Double, region: String)
+    case noSites(path: String, reason: String)
+    case matrix(path: String, reason: String)
+    /// A setting out of range.
+    case badParameter(String, Setting)
+
+    public var problem: String {
+        switch self {
+        case .noTargets(let why, _):
+            return why
+        case .tooManyStops(let requested, let candidates, let what):
+            return "\(requested) stops are more than the \(candidates) candidate stops (\(what))"
+        case .radiusCoversNobody(let radius, let candidates, let targets, let nearest):
+            var text = "a walking radius of \(Int(saturating: radius, .towardZero)) m reaches no target area from any of the \(candidates) candidate stops (\(targets) target areas)"
+            if let nearest { text += "; the closest candidate is \(Int(saturating: nearest, .up)) m from a target area's population-weighted centroid" }
+            return text + "; no plan was written"
+        case .depotOutside(let depot, let km, let region):
+            return "the depot \(depot) lies \(String(format: "%.1f", km)) km outside the region (\(region))"
+        case .noSites(let path, let reason):
+            return "\(path): \(reason)"
+        case .matrix(let path, let reason):
+            return "\(path): \(reason)"
+        case .badParameter(let why, _):
+            return why
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .noTargets(_, let advice): return advice
+        case .tooManyStops(_, let candidates, _): return "ask for at most \(candidates) \(Setting.stops), or give more \(Setting.sites)"
+        case .radiusCoversNobody: return "raise \(Setting.walkRadius) or give \(Setting.sites) nearer the target areas"
+        case .depotOutside:
+            return "give \(Setting.depot) inside the region, check the postcode or E,N order, or grant \(Setting.allowDepotOutside) if the van really starts there"
+        case .noSites, .matrix: return nil
+        case .badParameter(_, let setting): return "change \(setting)"
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import DeprivationMap
+
+/// The command line's words for the library's settings: its flags.
+extension Setting {
+    var flag: String {
+        switch self {
+        case .areas: return "--areas"
+        case .codeField: return "--code-field"
+        case .imd: return "--imd"
+        case .population: return "--population"
+        case .populationColumn: return "--population-column"
+        case .centroids: return "--centroids"
+        case .dataFolder: return "--data DIR (or DEPRIVATION_MAP_DATA)"
+        case .postcodes: return "--postcodes"
+        case .vintageLookup: return "--lookup"
+        case .reproject: return "--reproject"
+        case .crs: return "--crs"
+        case .targetCRS: return "--to-crs"
+        case .encoding: return "--encoding"
+        case .delimiter: return "--delimiter"
+        case .coordinateColumns: return "--x/--y"
+        case .featureFilter: return "--where"
+        case .method: return "--method"
+        case .radius: return "--radius"
+        case .neighbours: return "--k"
+        case .capacityID: return "--capacity-id"
+        case .capacityFilter: return "--capacity-where"
+        case .practiceFilter: return "--practice-where"
+        case .needWeights: return "--need-weights"
+        case .stops: return "--stops"
+        case .sites: return "--sites"
+        case .walkRadius: return "--walk-radius"
+        case .depot: return "--depot"
+        case .allowDepotOutside: return "--allow-depot-outside"
+        case .foodThreshold: return "--food-threshold"
+        case .deciles: return "--deciles"
+        case .storeSizes: return "--store-sizes"
+        case .dayMinutes: return "--day-minutes"
+        case .stopMinutes: return "--stop-minutes"
+        case .days: return "--days"
+        case .speed: return "--speed"
+        case .detour: return "--detour"
+        }
+    }
+}
+
+/// A library error or diagnostic in the command line's words.
+enum Wording {
+    static func error(_ error: Error) -> String {
+        if let advised = error as? any AdvisedError { return advised.worded(\.flag) }
+        return "\(error)"
+    }
+
+    static func note(_ diagnostic: Diagnostic) -> String { diagnostic.worded(\.flag) }
+}
+
+/// An error already worded for the terminal.
+struct WordedError: Error, CustomStringConvertible {
+    let description: String
+}
