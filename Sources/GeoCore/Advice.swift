@@ -61,7 +61,7 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
 /// ```swift
 /// let advice: Advice = "raise \(Setting.walkRadius) or give \(Setting.sites) nearer the target areas"
 /// advice.description                          // "raise the walking radius or give candidate sites …"
-/// advice.worded { "--" + $0.rawValue }        // "raise --walkRadius or give --sites …"
+/// advice.worded { "<" + $0.rawValue + ">" }  // "raise <walkRadius> or give <sites> …"
 /// ```
 public struct Advice: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringInterpolation {
     /// A piece of the advice.

@@ -110,7 +110,7 @@ public enum FieldValue: Hashable, Sendable, CustomStringConvertible {
     /// `true` for `.null`.
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
-    /// The value as text, the way it would be compared against a `--where` value: integers without
+    /// The value as text, the way a row filter compares it: integers without
     /// decimals, reals in shortest round-trip form, booleans as `true`/`false`, dates as ISO 8601,
     /// null as the empty string.
     public var text: String {

@@ -5,7 +5,7 @@ import GeoProjection
 /// whose `.prj` says British National Grid, eastings in a GeoJSON, a layer far outside the
 /// CRS's area of use. Reading such a file "successfully" would only move every point to the
 /// wrong place, so the reader refuses it and names the likely CRS.
-public struct CoordinatePlausibilityError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CoordinatePlausibilityError: Error, Sendable, Equatable, AdvisedError {
     /// What the coordinates look like.
     public enum Finding: Sendable, Equatable {
         /// Every coordinate fits longitude/latitude ranges, but the CRS is projected (metres).
@@ -25,15 +25,23 @@ public struct CoordinatePlausibilityError: Error, Sendable, Equatable, CustomStr
     /// What the coordinates look like.
     public var finding: Finding
 
-    public var description: String {
+    public var problem: String {
         let box = "x \(Self.format(envelope.minX)) to \(Self.format(envelope.maxX)), y \(Self.format(envelope.minY)) to \(Self.format(envelope.maxY))"
         switch finding {
         case .looksGeographic:
-            return "\(path): the coordinates (\(box)) look like longitude/latitude, but the file declares \(crs), whose coordinates are metres. Declare the real CRS with --crs EPSG:4326 (or fix the .prj)."
+            return "\(path): the coordinates (\(box)) look like longitude/latitude, but the file declares \(crs), whose coordinates are metres."
         case .looksProjected:
-            return "\(path): the coordinates (\(box)) cannot be longitude/latitude, but the file declares \(crs). For eastings/northings declare --crs EPSG:27700 (or fix the file's CRS)."
+            return "\(path): the coordinates (\(box)) cannot be longitude/latitude, but the file declares \(crs)."
         case .outsideAreaOfUse(let area):
-            return "\(path): the coordinates (\(box)) lie outside the area where \(crs) is used (x \(Self.format(area.minX)) to \(Self.format(area.maxX)), y \(Self.format(area.minY)) to \(Self.format(area.maxY))). The declared CRS is probably wrong: declare the real one with --crs."
+            return "\(path): the coordinates (\(box)) lie outside the area where \(crs) is used (x \(Self.format(area.minX)) to \(Self.format(area.maxX)), y \(Self.format(area.minY)) to \(Self.format(area.maxY))). The declared CRS is probably wrong."
+        }
+    }
+
+    public var advice: Advice? {
+        switch finding {
+        case .looksGeographic: return "declare the real CRS: \(Setting.crs) EPSG:4326 (or fix the .prj)"
+        case .looksProjected: return "for eastings/northings declare the CRS: \(Setting.crs) EPSG:27700 (or fix the file's CRS)"
+        case .outsideAreaOfUse: return "declare the real one with \(Setting.crs)"
         }
     }
 

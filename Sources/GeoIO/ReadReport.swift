@@ -4,7 +4,7 @@ import GeoCore
 /// What a reader noticed while reading, beyond the features themselves: partial matches are
 /// reported, not hidden. Record numbers are 1-based; line numbers are 1-based file lines.
 public struct ReadReport: Sendable, Hashable {
-    /// Where the layer's CRS came from (".prj", "--crs", "RFC 7946 default", "columns lon/lat", …).
+    /// Where the layer's CRS came from (".prj", "given by the caller", "RFC 7946 default", "columns lon/lat", …).
     public var crsSource: String = ""
     /// The text encoding used and where it came from, when the format has one.
     public var encoding: String?

@@ -253,7 +253,9 @@ struct ShapefileBadInputTests {
             Issue.record("expected an error")
         } catch let error as ShapefileError {
             #expect(error == .missingProjection(path: dir.path("noprj.shp")))
-            #expect(error.description.contains("--crs"))
+            // The advice names the CRS setting; a front end words it (the CLI as --crs).
+            #expect(error.advice?.settings == [.crs])
+            #expect(!error.description.contains("--"))
         }
         let reader = try ShapefileReader(path: dir.path("noprj.shp"), options: ShapefileReadOptions(crs: CRS(definition: "EPSG:27700")))
         #expect(reader.crs == .britishNationalGrid)

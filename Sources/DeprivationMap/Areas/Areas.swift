@@ -17,7 +17,7 @@ public enum LSOAVintage: String, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why an area layer could not be used.
-public enum AreaError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum AreaError: Error, Sendable, Equatable, AdvisedError {
     /// No polygons in the layer.
     case noPolygons(path: String)
     /// The code field was not found.
@@ -25,15 +25,24 @@ public enum AreaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Two features share a code.
     case duplicateCodes(path: String, codes: [String])
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .noPolygons(let path):
-            return "\(path): has no polygons; --areas needs a polygon layer such as LSOA boundaries."
+            return "\(path): has no polygons."
         case .noCodeField(let path, let fields, let asked):
             if let asked { return "\(path): there is no field '\(asked)'; the fields are \(fields.joined(separator: ", "))." }
-            return "\(path): no area-code field found among \(fields.joined(separator: ", ")). Name it with --code-field."
+            return "\(path): no area-code field found among \(fields.joined(separator: ", "))."
         case .duplicateCodes(let path, let codes):
-            return "\(path): \(codes.count) area codes appear on more than one feature (\(codes.prefix(5).joined(separator: ", "))\(codes.count > 5 ? ", …" : "")). Dissolve them first or choose another --code-field."
+            return "\(path): \(codes.count) area codes appear on more than one feature (\(codes.prefix(5).joined(separator: ", "))\(codes.count > 5 ? ", …" : ""))."
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .noPolygons: return "give \(Setting.areas) as a polygon layer such as LSOA boundaries"
+        case .noCodeField: return "name it with \(Setting.codeField)"
+        case .duplicateCodes: return "dissolve them first or choose another \(Setting.codeField)"
+        default: return nil
         }
     }
 }

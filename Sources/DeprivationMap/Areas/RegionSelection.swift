@@ -21,7 +21,7 @@ public struct RegionSelection: Sendable, Hashable {
 }
 
 /// Why a region could not be selected.
-public enum RegionError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum RegionError: Error, Sendable, Equatable, AdvisedError {
     case unknownDistrict(name: String, suggestions: [String])
     case unknownICB(code: String, suggestions: [String])
     case needsGeography(what: String)
@@ -29,20 +29,28 @@ public enum RegionError: Error, Sendable, Equatable, CustomStringConvertible {
     case polygonCRS(polygon: String, areas: String)
     case unknownRegion(name: String, suggestions: [String])
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .unknownDistrict(let name, let suggestions):
             return "unknown district '\(name)'." + (suggestions.isEmpty ? " Give a district name or code (E06…, E07…, E08…, E09…, W06…)." : " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?")
         case .unknownICB(let code, let suggestions):
             return "unknown ICB '\(code)'." + (suggestions.isEmpty ? "" : " Did you mean \(suggestions.joined(separator: " or "))?") + " Give an ONS code (E54…) or an NHS code such as QH8."
         case .needsGeography(let what):
-            return "selecting by \(what) needs the ONS LSOA lookups (lookups/ under the data folder): pass --data DIR or set DEPRIVATION_MAP_DATA."
+            return "selecting by \(what) needs the ONS LSOA lookups (lookups/ under the data folder)."
         case .empty(let description):
             return "the selection \(description) contains no areas. Check the names and codes against the boundaries' vintage."
         case .unknownRegion(let name, let suggestions):
             return "unknown region '\(name)': it is neither an ICB nor a district name or code, nor a polygon file." + (suggestions.isEmpty ? " Give an ICB name (\"Mid and South Essex\"), an ICB code (QH8, E54000026) or a district (Southend-on-Sea)." : " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?")
         case .polygonCRS(let polygon, let areas):
-            return "the region polygons are in \(polygon) and the areas in \(areas); reproject one of them (deprivation-map convert --to-crs)."
+            return "the region polygons are in \(polygon) and the areas in \(areas)."
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .needsGeography: return "point \(Setting.dataFolder) at the open-data folder"
+        case .polygonCRS: return "reproject one of them (\(Setting.targetCRS))"
+        default: return nil
         }
     }
 }

@@ -1,6 +1,6 @@
 import GeoCore
 
-/// Why a `--where` or `--select` could not be applied.
+/// Why a row filter or a field selection could not be applied.
 public enum FilterError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The text is not `FIELD=VALUE` (or another operator).
     case badClause(String)

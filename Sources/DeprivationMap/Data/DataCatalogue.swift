@@ -39,13 +39,14 @@ public struct DataFile: Sendable, Hashable, Codable {
         self.alternative = alternative
     }
 
-    /// How to get the file, for error messages.
-    public var howToGet: String {
+    /// Where to get the file by hand, in words: its landing page, or the download address where
+    /// one is confirmed (front ends add their own fetch command).
+    public var whereToGet: String {
+        if let url { return "download it from \(url)" }
         if url == nil, let alt = alternative.flatMap(DataCatalogue.file), let altURL = alt.url {
-            return "run `deprivation-map data fetch`, which downloads \(alt.path) from \(altURL) to stand in for it; or download it from \(landingPage), or copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
+            return "download \(alt.path) from \(altURL) to stand in for it, or download it from \(landingPage)"
         }
-        if url != nil { return "run `deprivation-map data fetch` (downloads it from \(url!)), or copy it from a mirror with `deprivation-map data fetch --mirror DIR`" }
-        return "download it by hand from \(landingPage) and save it as DATA/\(path), or copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
+        return "download it by hand from \(landingPage) and save it as DATA/\(path)"
     }
 }
 
@@ -57,8 +58,8 @@ public struct DataFile: Sendable, Hashable, Codable {
 /// and that public analysis code downloads. Its size and checksum are not published, so
 /// `data fetch` checks the Content-Length and the file's header and records the SHA-256 it got.
 /// Every other file is a manual download from its landing page (ONS Open Geography Portal,
-/// NOMIS, NHS Digital, Geolytix, OS Data Hub), or a copy from a mirror (`--mirror DIR`, or
-/// `--base-url` for a web server holding the same layout); those copies are checked against
+/// NOMIS, NHS Digital, Geolytix, OS Data Hub), or a copy from a mirror (a folder, or
+/// a web server holding the same layout); those copies are checked against
 /// the sizes and SHA-256 sums below, which are the ones the project is tested with.
 public enum DataCatalogue {
     static let ogl = "Open Government Licence v3.0"
@@ -113,7 +114,7 @@ public enum DataCatalogue {
             DataFile(path: "lookups/lsoa21_sicbl24_icb24.csv.gz", what: "LSOA 2021 → sub-ICB location → Integrated Care Board 2024 lookup",
                      vintage: "2024", licence: ons, landingPage: "https://geoportal.statistics.gov.uk/search?q=LUP_LSOA_SICBL_ICB",
                      size: 211_675, sha256: "94cdaeb6428938c448fc69956bef8602c9c095b19ebb839c5770fc7ec1d4836e", neededByReport: true),
-            DataFile(path: "services/gp/gp_practices_active_2025-05_geocoded.csv", what: "Active GP practices (NHS ODS epraccur, prescribing setting 4) with BNG coordinates from their postcode (derived; instead, give `report --gp epraccur.csv` with Code-Point Open in postcodes/)",
+            DataFile(path: "services/gp/gp_practices_active_2025-05_geocoded.csv", what: "Active GP practices (NHS ODS epraccur, prescribing setting 4) with BNG coordinates from their postcode (derived from epraccur and Code-Point Open, which the report can read instead)",
                      vintage: "May 2025", licence: "NHS England / ODS, " + ogl + "; OS Code-Point Open", landingPage: "https://digital.nhs.uk/services/organisation-data-service/export-data-files/csv-downloads/gp-and-gp-practice-related-data",
                      size: 551_932, sha256: "6983ae07bdd2251bac1e616178bd5b0ba639ce42b487188cc4dce921e1b48596", neededByReport: true),
             DataFile(path: "services/gp/heec_workforce_year_practice.csv", what: "GP, nurse and admin FTE and registered patients per practice, financial years 2023–2025 (NHS Digital General Practice Workforce)",
@@ -122,7 +123,7 @@ public enum DataCatalogue {
             DataFile(path: "services/gp/epraccur_2025-05.csv", what: "NHS ODS GP practice file (epraccur, no header row)",
                      vintage: "May 2025", licence: "NHS England / ODS, " + ogl, landingPage: "https://digital.nhs.uk/services/organisation-data-service/export-data-files/csv-downloads/gp-and-gp-practice-related-data",
                      size: 3_571_263, sha256: "7beab449177354b107ba9abab7c94a7b86dba795b4078cf7c32fdb4f89fe1e66"),
-            DataFile(path: "services/pharmacy/pharmacies_active_2025-04_geocoded.csv", what: "Active community pharmacies (NHS ODS edispensary) with BNG coordinates from their postcode (derived; instead, give `report --pharmacies edispensary.csv` with Code-Point Open in postcodes/)",
+            DataFile(path: "services/pharmacy/pharmacies_active_2025-04_geocoded.csv", what: "Active community pharmacies (NHS ODS edispensary) with BNG coordinates from their postcode (derived from edispensary and Code-Point Open, which the report can read instead)",
                      vintage: "April 2025", licence: "NHS England / ODS, " + ogl + "; OS Code-Point Open", landingPage: "https://digital.nhs.uk/services/organisation-data-service/export-data-files/csv-downloads/other-nhs-organisations",
                      size: 854_274, sha256: "fcb98fdf61e31bddf9051eda835da80516f49537e7c544f75144a856d00862d5", neededByReport: true),
             DataFile(path: "services/pharmacy/edispensary_2025-04.csv", what: "NHS ODS pharmacy file (edispensary, no header row)",

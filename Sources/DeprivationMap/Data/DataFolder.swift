@@ -21,7 +21,7 @@ public struct DataFolderError: Error, Sendable, Equatable, AdvisedError {
     }
 
     public var advice: Advice? {
-        let how = DataCatalogue.file(relative)?.howToGet ?? "copy it from a mirror of the open data"
+        let how = DataCatalogue.file(relative)?.whereToGet ?? "copy it from a mirror of the open-data folder"
         var parts: [Advice.Part] = [.text("to get it, \(how)")]
         if let setting { parts += [.text("; or give "), .setting(setting)] }
         if root == nil { parts += [.text("; or point "), .setting(.dataFolder), .text(" at the open-data folder")] }

@@ -70,7 +70,7 @@ public struct SkippedRow: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a deprivation table could not be read.
-public enum DeprivationTableError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum DeprivationTableError: Error, Sendable, Equatable, AdvisedError {
     case noCodeColumn(path: String, header: [String])
     case noDecileColumn(path: String, header: [String])
     case decileOutOfRange(path: String, line: Int, code: String, value: Int)
@@ -78,12 +78,12 @@ public enum DeprivationTableError: Error, Sendable, Equatable, CustomStringConve
     case mixedNations(path: String, english: Int, welsh: Int)
     case noRows(path: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .noCodeColumn(let path, let header):
             return "\(path): no LSOA code column found (looked for headers such as \"LSOA code (2011)\", \"LSOA code (2021)\", lsoa11_code, lsoa21_code, LSOA11CD). The columns are: \(header.joined(separator: ", "))."
         case .noDecileColumn(let path, let header):
-            return "\(path): no IMD decile column found (looked for \"Index of Multiple Deprivation (IMD) Decile …\", IMD_decile, imd_decile). The columns are: \(header.joined(separator: ", ")). A population-only file (IoD2019 File 6) goes with --population or together with an IMD file."
+            return "\(path): no IMD decile column found (looked for \"Index of Multiple Deprivation (IMD) Decile …\", IMD_decile, imd_decile). The columns are: \(header.joined(separator: ", "))."
         case .decileOutOfRange(let path, let line, let code, let value):
             return "\(path), line \(line), area \(code): IMD decile \(value) is outside 1–10. Is the decile column really a decile (not a rank or score)?"
         case .conflictingDuplicate(let path, let code, let lines):
@@ -92,6 +92,13 @@ public enum DeprivationTableError: Error, Sendable, Equatable, CustomStringConve
             return "\(path): holds \(english) English (E01) and \(welsh) Welsh (W01) areas in one decile column. English IMD and Welsh WIMD deciles are not comparable: split the file."
         case .noRows(let path):
             return "\(path): has a header but no rows with an area code and decile."
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .noDecileColumn: return "a population-only file (IoD2019 File 6) goes as \(Setting.population) or together with an IMD file"
+        default: return nil
         }
     }
 }

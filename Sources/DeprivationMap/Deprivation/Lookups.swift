@@ -25,7 +25,7 @@ public struct AreaValues: Sendable {
             valueColumn = try csv.requireColumn([column], purpose: column)
         } else {
             guard let c = names.firstIndex(where: { $0.hasPrefix("totalpopulation") }) ?? csv.column(["total", "population", "allages", "usualresidents", "totalusualresidents"]) else {
-                throw CSVError.unknownColumn(path: path, column: "total population (name it with --population-column)", header: csv.header)
+                throw CSVError.unknownColumn(path: path, column: "total population", header: csv.header)
             }
             valueColumn = c
         }

@@ -34,7 +34,7 @@ public struct ServiceSet: Sendable {
 }
 
 /// Why a services file could not be read.
-public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ServiceError: Error, Sendable, Equatable, AdvisedError {
     case needsPostcodes(path: String)
     case noLocation(path: String, header: [String])
     case noPoints(path: String)
@@ -43,18 +43,26 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The row filters keep no row.
     case filteredOut(path: String, filters: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .needsPostcodes(let path):
-            return "\(path): located by postcode, which needs Code-Point Open: pass --postcodes codepo_gb.zip (or set DEPRIVATION_MAP_DATA)."
+            return "\(path): located by postcode, which needs Code-Point Open."
         case .noLocation(let path, let header):
-            return "\(path): neither coordinate columns nor a postcode column found among \(header.joined(separator: ", ")). Name coordinates with --x/--y or add a postcode column."
+            return "\(path): neither coordinate columns nor a postcode column found among \(header.joined(separator: ", "))."
         case .noPoints(let path):
             return "\(path): no service could be located; see the skipped rows reported."
         case .unknownFilterColumn(let path, let column, let header):
             return "\(path): no column '\(column)' to filter on; the columns are \(header.joined(separator: ", "))."
         case .filteredOut(let path, let filters):
             return "\(path): no row has \(filters); check the values (they are compared ignoring case)."
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .needsPostcodes: return "give \(Setting.postcodes) (codepo_gb.zip), or \(Setting.dataFolder) holding it"
+        case .noLocation: return "name \(Setting.coordinateColumns) or add a postcode column"
+        default: return nil
         }
     }
 }

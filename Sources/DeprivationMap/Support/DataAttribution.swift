@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A file is recognised by its name (as published, or as our own `GeoData/` extracts are
 /// named); outputs built from it carry the notice (GeoJSON `"attribution"` member, report
-/// footers). Unrecognised files get no notice unless the user gives one (`--attribution`).
+/// footers). Unrecognised files get no notice unless the caller gives one.
 public struct DataAttribution: Sendable, Hashable {
     /// Who publishes the data.
     public var publisher: String

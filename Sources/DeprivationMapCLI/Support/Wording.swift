@@ -47,11 +47,34 @@ extension Setting {
 /// A library error or diagnostic in the command line's words.
 enum Wording {
     static func error(_ error: Error) -> String {
+        if let missing = error as? DataFolderError { return dataFolder(missing) }
         if let advised = error as? any AdvisedError { return advised.worded(\.flag) }
         return "\(error)"
     }
 
     static func note(_ diagnostic: Diagnostic) -> String { diagnostic.worded(\.flag) }
+
+    /// A file missing from the data folder: which, how to get it with this tool, what to give instead.
+    static func dataFolder(_ e: DataFolderError) -> String {
+        let how = DataCatalogue.file(e.relative)?.howToGet ?? "copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
+        let instead = e.setting.map { "; or give \($0.flag) FILE" } ?? ""
+        guard let root = e.root else {
+            return "\(e.setting.map { "give \($0.flag), or " } ?? "")point --data (or DEPRIVATION_MAP_DATA) at the open-data folder (it should hold \(e.relative)); `deprivation-map data fetch --data DIR` fills a new one."
+        }
+        return "the data folder \(root) has no \(e.relative)\(e.setting.map { " (needed for \($0.flag))" } ?? ""). To get it, \(how)\(instead). `deprivation-map data status` lists what is missing."
+    }
+}
+
+extension DataFile {
+    /// How to get the file with this tool, for messages.
+    var howToGet: String {
+        let mirror = "or copy it from a mirror with `deprivation-map data fetch --mirror DIR`"
+        if url == nil, let alt = alternative.flatMap(DataCatalogue.file), let altURL = alt.url {
+            return "run `deprivation-map data fetch`, which downloads \(alt.path) from \(altURL) to stand in for it; or download it from \(landingPage), \(mirror)"
+        }
+        if let url { return "run `deprivation-map data fetch` (downloads it from \(url)), \(mirror)" }
+        return "download it by hand from \(landingPage) and save it as DATA/\(path), \(mirror)"
+    }
 }
 
 /// An error already worded for the terminal.

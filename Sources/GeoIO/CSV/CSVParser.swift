@@ -1,6 +1,6 @@
 import GeoCore
 /// Why a CSV file could not be read. Line numbers are 1-based lines of the file.
-public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum CSVError: Error, Sendable, Equatable, AdvisedError {
     /// The file does not exist or cannot be read.
     case cannotRead(path: String, reason: String)
     /// The file has no header line.
@@ -24,7 +24,7 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file is not text: NUL bytes (binary data), or UTF-16 text.
     case notText(path: String, utf16: Bool)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .cannotRead(let path, let reason):
             return "\(path): cannot be read: \(reason.withoutFinalStop)."
@@ -33,23 +33,34 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unterminatedQuote(let path, let line):
             return "\(path), line \(line): a quoted field is never closed. Check for a stray \" in that row."
         case .wrongFieldCount(let path, let line, let expected, let got):
-            return "\(path), line \(line): \(got) fields where the header has \(expected). Check the delimiter (--delimiter) and quoting in that row."
+            return "\(path), line \(line): \(got) fields where the header has \(expected). Check the quoting in that row."
         case .coordinateColumnsNotFound(let path, let header):
-            return "\(path): no coordinate columns recognised among \(header.joined(separator: ", ")). Name them with --x and --y (and give --crs)."
+            return "\(path): no coordinate columns recognised among \(header.joined(separator: ", "))."
         case .unknownColumn(let path, let column, let header):
             return "\(path): there is no column '\(column)'; the columns are \(header.joined(separator: ", "))."
         case .crsUnknown(let path, let x, let y):
-            return "\(path): the CRS of columns \(x)/\(y) cannot be told from their names. Pass --crs, e.g. --crs EPSG:27700 for eastings/northings or --crs EPSG:4326 for longitude/latitude."
+            return "\(path): the CRS of columns \(x)/\(y) cannot be told from their names."
         case .badCoordinate(let path, let line, let column, let value):
             return "\(path), line \(line), column \(column): '\(value)' is not a number. Correct the value, or leave the cell empty to skip the row."
         case .coordinateOutOfRange(let path, let line, let column, let value):
-            return "\(path), line \(line), column \(column): \(value) is out of range for longitude/latitude. Are the columns swapped, or are these eastings/northings? Use --x/--y and --crs."
+            return "\(path), line \(line), column \(column): \(value) is out of range for longitude/latitude. Are the columns swapped, or are these eastings/northings?"
         case .badEncoding(let path, let line):
-            return "\(path), line \(line): the text is not valid UTF-8. Pass --encoding ISO-8859-1 (or Windows-1252)."
+            return "\(path), line \(line): the text is not valid UTF-8."
         case .notText(let path, let utf16):
             return utf16
                 ? "\(path): the file is UTF-16 text, which is not read. Save it as UTF-8 (in Excel: \"CSV UTF-8\"), or convert it with `iconv -f UTF-16 -t UTF-8`."
                 : "\(path): the file holds NUL bytes, so it is binary data and not a CSV table. Check that this is the file you meant (a spreadsheet must be saved as CSV first)."
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .wrongFieldCount: return "check \(Setting.delimiter)"
+        case .coordinateColumnsNotFound: return "name them with \(Setting.coordinateColumns) (and give \(Setting.crs))"
+        case .crsUnknown: return "declare \(Setting.crs): EPSG:27700 for eastings/northings or EPSG:4326 for longitude/latitude"
+        case .coordinateOutOfRange: return "name \(Setting.coordinateColumns) and declare \(Setting.crs)"
+        case .badEncoding: return "set \(Setting.encoding) to ISO-8859-1 (or Windows-1252)"
+        default: return nil
         }
     }
 

@@ -52,7 +52,7 @@ public enum CSVPointReader {
     static let latitudeNames = ["latitude", "lat", "latwgs", "latwgs84", "wgs84lat", "ylat"]
     static let eastingNames = ["easting", "eastings", "east", "bnge", "e", "oseast1m", "xbng", "bngeasting", "gridrefeasting"]
     static let northingNames = ["northing", "northings", "north", "bngn", "n", "osnrth1m", "ybng", "bngnorthing", "gridrefnorthing"]
-    /// Names that say "coordinate" but not which CRS: usable with `--crs`.
+    /// Names that say "coordinate" but not which CRS: usable when the CRS is given.
     static let genericXNames = ["x", "xcoord", "coordx", "xcoordinate"]
     static let genericYNames = ["y", "ycoord", "coordy", "ycoordinate"]
 
@@ -131,7 +131,7 @@ public enum CSVPointReader {
         }
         if let xName = options.xColumn, let yName = options.yColumn {
             let xi = try find(xName), yi = try find(yName)
-            if let crs = options.crs { return (xi, yi, crs, "given (--crs)") }
+            if let crs = options.crs { return (xi, yi, crs, "given by the caller") }
             let xn = normalised[xi], yn = normalised[yi]
             if longitudeNames.contains(xn) && latitudeNames.contains(yn) { return (xi, yi, .wgs84, "columns \(header[xi])/\(header[yi]) (longitude/latitude)") }
             if eastingNames.contains(xn) && northingNames.contains(yn) { return (xi, yi, .britishNationalGrid, "columns \(header[xi])/\(header[yi]) (easting/northing)") }
@@ -149,11 +149,11 @@ public enum CSVPointReader {
         guard var result = choice else {
             if let x = firstMatch(genericXNames), let y = firstMatch(genericYNames) {
                 guard let crs = options.crs else { throw CSVError.crsUnknown(path: path, xColumn: header[x], yColumn: header[y]) }
-                return (x, y, crs, "columns \(header[x])/\(header[y]), CRS given (--crs)")
+                return (x, y, crs, "columns \(header[x])/\(header[y]), CRS given by the caller")
             }
             throw CSVError.coordinateColumnsNotFound(path: path, header: header)
         }
-        if options.crs != nil { result.3 += ", CRS given (--crs)" }
+        if options.crs != nil { result.3 += ", CRS given by the caller" }
         return result
     }
 

@@ -91,7 +91,7 @@ public enum GeoJSONReader {
         }
         if let given = options.crs {
             crs = given
-            report.crsSource = "given (--crs)"
+            report.crsSource = "given by the caller"
         }
 
         var rawFeatures: [(geometry: JSONValue?, properties: [(key: String, value: JSONValue)], id: JSONValue?)] = []

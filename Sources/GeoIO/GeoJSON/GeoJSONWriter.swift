@@ -29,7 +29,7 @@ public struct GeoJSONWriteOptions: Sendable, Hashable {
 }
 
 /// Why GeoJSON could not be written.
-public enum GeoJSONWriteError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum GeoJSONWriteError: Error, Sendable, Equatable, AdvisedError {
     /// Precision outside 0–15.
     case badPrecision(Int)
     /// A coordinate cannot be lon/lat (RFC 7946 output) or is not finite.
@@ -39,16 +39,23 @@ public enum GeoJSONWriteError: Error, Sendable, Equatable, CustomStringConvertib
     /// A real value is ±infinity, which JSON cannot hold (NaN, "no value", is written as `null`).
     case infiniteValue(path: String, feature: Int, field: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .badPrecision(let p):
             return "precision \(p) is out of range; use 0 to 15 decimal places (6 is about 10 cm in latitude)."
         case .badCoordinate(let path, let feature, let x, let y):
-            return "\(path), feature \(feature): coordinate (\(x), \(y)) is not a longitude/latitude. The data are probably in a projected CRS; reproject with --to-crs EPSG:4326 (or declare the input CRS with --crs)."
+            return "\(path), feature \(feature): coordinate (\(x), \(y)) is not a longitude/latitude. The data are probably in a projected CRS."
         case .valueCountMismatch(let path, let feature, let expected, let got):
             return "\(path), feature \(feature): \(got) attribute values for \(expected) fields."
         case .infiniteValue(let path, let feature, let field):
             return "\(path), feature \(feature): field \(field) is infinite, which GeoJSON cannot hold. The value is out of range in the input or the calculation; nothing was written."
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .badCoordinate: return "reproject to EPSG:4326 with \(Setting.targetCRS) (or declare the input's CRS with \(Setting.crs))"
+        default: return nil
         }
     }
 }

@@ -1,7 +1,7 @@
 import GeoCore
 /// Why a shapefile could not be read or written. Every case names the file and, where it
 /// applies, the record (1-based, as GIS tools number features) and says how to fix it.
-public enum ShapefileError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ShapefileError: Error, Sendable, Equatable, AdvisedError {
     /// The `.shp` does not exist.
     case fileNotFound(path: String)
     /// A companion file (`.shx`, `.dbf`) is missing.
@@ -39,16 +39,16 @@ public enum ShapefileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The layer cannot be written as a shapefile (mixed geometry types, …).
     case cannotWrite(path: String, reason: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .fileNotFound(let path):
             return "\(path): file not found. Check the path; a shapefile is the .shp with its .shx and .dbf beside it."
         case .missingComponent(let path, let missing):
             return "\(path): the companion file \(missing) is missing. A shapefile needs .shp, .shx and .dbf with the same base name; copy the \(missing) that came with the download."
         case .missingProjection(let path):
-            return "\(path): there is no .prj file, so the coordinate reference system is unknown. Pass --crs to say what it is, e.g. --crs EPSG:27700 (British National Grid, metres) or --crs EPSG:4326 (longitude/latitude)."
+            return "\(path): there is no .prj file, so the coordinate reference system is unknown."
         case .unreadableProjection(let path, let reason):
-            return "\(path): the .prj cannot be read by PROJ (\(reason.withoutFinalStop)). Pass --crs EPSG:<code> to override it."
+            return "\(path): the .prj cannot be read by PROJ (\(reason.withoutFinalStop))."
         case .truncated(let path, let expected, let actual, let record):
             let which = record.map { " from record \($0) on" } ?? ""
             return "\(path): the file is truncated: \(expected) bytes expected, \(actual) present; records\(which) are missing. Download or copy the file again."
@@ -73,11 +73,21 @@ public enum ShapefileError: Error, Sendable, Equatable, CustomStringConvertible 
         case .badAttribute(let path, let record, let field, let value, let expected):
             return "\(path), record \(record), field \(field): '\(value)' is not a valid \(expected). Correct the value in the .dbf."
         case .badEncoding(let path, let record, let field, let encoding):
-            return "\(path), record \(record), field \(field): the text is not valid \(encoding). The .cpg names the wrong code page; pass --encoding ISO-8859-1 (or Windows-1252) or fix the .cpg."
+            return "\(path), record \(record), field \(field): the text is not valid \(encoding). The .cpg names the wrong code page."
         case .unsupportedCodePage(let path, let codePage):
-            return "\(path): code page '\(codePage)' is not supported (UTF-8, ISO-8859-1 and Windows-1252 are). Pass --encoding to override, or re-encode the file with ogr2ogr -lco ENCODING=UTF-8."
+            return "\(path): code page '\(codePage)' is not supported (UTF-8, ISO-8859-1 and Windows-1252 are)."
         case .cannotWrite(let path, let reason):
             return "\(path): cannot be written as a shapefile: \(reason.withoutFinalStop)."
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .missingProjection: return "declare \(Setting.crs): EPSG:27700 (British National Grid, metres) or EPSG:4326 (longitude/latitude)"
+        case .unreadableProjection: return "declare \(Setting.crs) as EPSG:<code> to override it"
+        case .badEncoding: return "set \(Setting.encoding) to ISO-8859-1 (or Windows-1252), or fix the .cpg"
+        case .unsupportedCodePage: return "set \(Setting.encoding) to override, or re-encode the file with ogr2ogr -lco ENCODING=UTF-8"
+        default: return nil
         }
     }
 }

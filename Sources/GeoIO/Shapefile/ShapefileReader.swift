@@ -71,7 +71,7 @@ public final class ShapefileReader {
     ///   - options: CRS and encoding overrides.
     ///   - projection: the PROJ context used to identify the `.prj`; one is created if `nil`.
     /// - Throws: ``ShapefileError`` naming the file and what to do; ``ProjectionError`` for a
-    ///   `--crs` PROJ does not know.
+    ///   given CRS PROJ does not know.
     public init(path: String, options: ShapefileReadOptions = ShapefileReadOptions(), projection: ProjectionContext? = nil) throws {
         let shpPath = Self.normalise(path)
         self.path = shpPath
@@ -192,11 +192,11 @@ public final class ShapefileReader {
         fields = layouts
         schema = Schema(definitions)
 
-        // CRS: option, else .prj, else an error asking for --crs.
+        // CRS: option, else .prj, else an error asking for the CRS.
         let context = try projection ?? ProjectionContext()
         if let given = options.crs {
             crs = try context.resolve(given)
-            report.crsSource = "given (--crs)"
+            report.crsSource = "given by the caller"
         } else if let prjPath = Self.companion(base, "prj") {
             let wkt: String
             do {

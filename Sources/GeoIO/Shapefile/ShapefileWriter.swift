@@ -133,7 +133,7 @@ public enum ShapefileWriter {
             }
         }
         guard kinds.count <= 1 else {
-            throw ShapefileError.cannotWrite(path: path, reason: "the layer mixes points, lines and polygons; a shapefile holds one kind. Filter the features with --where first")
+            throw ShapefileError.cannotWrite(path: path, reason: "the layer mixes points, lines and polygons; a shapefile holds one kind; filter the features by geometry kind first")
         }
         switch kinds.first {
         case 0: return sawMultiPoint ? .multiPoint : .point
