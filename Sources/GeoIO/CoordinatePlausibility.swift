@@ -54,11 +54,12 @@ public struct CoordinatePlausibilityError: Error, Sendable, Equatable, AdvisedEr
     /// The area-of-use test allows a margin of 10% of the area's size, so coastal and offshore
     /// data just outside the published bounds still read.
     /// - Throws: ``CoordinatePlausibilityError``.
-    public static func check(envelope: Envelope, crs: CRS, path: String, projection: ProjectionContext) throws {
+    public static func check(envelope: Envelope, crs: CRS, path: String, projection: ProjectionContext? = nil) throws {
         guard envelope.minX.isFinite, envelope.minY.isFinite, envelope.maxX.isFinite, envelope.maxY.isFinite,
               envelope.minX <= envelope.maxX, envelope.minY <= envelope.maxY else { return }
         let fitsLonLat = envelope.minX >= -180 && envelope.maxX <= 180 && envelope.minY >= -90 && envelope.maxY <= 90
-        let area = try? projection.boundsOfUse(for: crs)
+        // The caller's context when given; else the thread's, which asks proj.db once per CRS.
+        let area = try? (projection.map { try $0.boundsOfUse(for: crs) } ?? ThreadProjection.current().boundsOfUse(for: crs))
         if crs.isGeographic {
             guard fitsLonLat else {
                 throw CoordinatePlausibilityError(path: path, crs: crs.description, envelope: envelope, finding: .looksProjected)

@@ -86,7 +86,7 @@ public enum VectorReader {
         let result = try readUnchecked(path: path, options: options, projection: projection, progress: progress)
         // Coordinates must be possible in the CRS they are declared in.
         try CoordinatePlausibilityError.check(envelope: result.0.envelope, crs: result.0.crs, path: path,
-                                              projection: try projection ?? ProjectionContext())
+                                              projection: projection)
         return result
     }
 

@@ -148,8 +148,9 @@ public struct Areas: Sendable {
 public func transformPoints(_ points: [Coordinate], from source: CRS, to target: CRS, gridDirectories: [String] = []) throws -> [Coordinate] {
     if source == target { return points }
     return try parallelChunks(count: points.count) { range in
-        let context = try ProjectionContext(options: ProjectionOptions(gridDirectories: gridDirectories))
-        let transformer = try context.transformer(from: source, to: target)
+        let transformer = gridDirectories.isEmpty
+            ? try ThreadProjection.current().transformer(from: source, to: target)
+            : try ProjectionContext(options: ProjectionOptions(gridDirectories: gridDirectories)).transformer(from: source, to: target)
         var chunk = Array(points[range])
         try transformer.transform(&chunk)
         return chunk

@@ -135,14 +135,16 @@ extension RegionSelection {
         let key = normaliseRegionName(name)
         var icbs: [String: String] = [:], districts: [String: String] = [:]
         var shortICBNames: Set<String> = [], districtNames: Set<String> = []
+        // 35,000 areas name a few hundred ICBs and districts: normalise each distinct name once.
+        var seenICB = Set<String>(), seenDistrict = Set<String>()
         for e in geography.entries.values {
-            if !e.icbCode.isEmpty {
+            if !e.icbCode.isEmpty, seenICB.insert(e.icbCode + "\u{1}" + e.icbName + "\u{1}" + e.icbNHSCode).inserted {
                 icbs[normaliseRegionName(e.icbName)] = e.icbCode
                 icbs[e.icbCode.lowercased()] = e.icbCode
                 if !e.icbNHSCode.isEmpty { icbs[e.icbNHSCode.lowercased()] = e.icbCode }
                 shortICBNames.insert(shortICBName(e.icbName))
             }
-            if !e.districtCode.isEmpty {
+            if !e.districtCode.isEmpty, seenDistrict.insert(e.districtCode + "\u{1}" + e.districtName).inserted {
                 districts[normaliseRegionName(e.districtName)] = e.districtName
                 districts[e.districtCode.lowercased()] = e.districtName
                 districtNames.insert(e.districtName)

@@ -197,8 +197,9 @@ public enum Converter {
                                  inputPath: String, progress: ProgressCallback? = nil) throws -> [Feature] {
         let counter = ProgressCounter(total: features.count, stage: "reprojecting", callback: progress)
         return try parallelChunks(count: features.count) { range in
-            let context = try ProjectionContext(options: options)
-            let transformer = try context.transformer(from: source, to: target)
+            let transformer = options == ProjectionOptions()
+                ? try ThreadProjection.current().transformer(from: source, to: target)
+                : try ProjectionContext(options: options).transformer(from: source, to: target)
             var out: [Feature] = []
             out.reserveCapacity(range.count)
             for i in range {

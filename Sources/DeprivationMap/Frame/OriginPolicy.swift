@@ -64,7 +64,7 @@ public enum OriginPolicy: Sendable {
         let crs = areas.crs
         return try parallelChunks(count: indices.count) { range in
             let engine = try GeometryEngine()
-            let transformer = crs == .britishNationalGrid ? nil : try ProjectionContext().transformer(from: crs, to: .britishNationalGrid)
+            let transformer = crs == .britishNationalGrid ? nil : try ThreadProjection.current().transformer(from: crs, to: .britishNationalGrid)
             return try range.map { k -> Coordinate? in
                 guard var g = geometries[indices[k]] else { return nil }
                 if let transformer { g = try transformer.transform(g) }

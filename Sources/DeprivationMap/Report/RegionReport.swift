@@ -142,8 +142,7 @@ public struct RegionReport: Sendable {
         let van = try foodVanPlan(frame, map: map, stores: stores, settings: input.foodVan, progress: progress)
         stage("done", 6)
 
-        let engine = try ProjectionContext()
-        let toGrid = try engine.transformer(from: map.areas.crs, to: .britishNationalGrid)
+        let toGrid = try ThreadProjection.current().transformer(from: map.areas.crs, to: .britishNationalGrid)
         let shapes = try map.areas.geometries.map { try $0.map { try toGrid.transform($0) } }
         return RegionReport(
             title: input.title ?? "Deprivation and access to services: \(regionName(map: map, selection: frame.selection, geography: frame.geography))", regionDescription: map.regionDescription,

@@ -193,7 +193,7 @@ public final class ShapefileReader {
         schema = Schema(definitions)
 
         // CRS: option, else .prj, else an error asking for the CRS.
-        let context = try projection ?? ProjectionContext()
+        let context = try projection ?? ThreadProjection.current().context
         if let given = options.crs {
             crs = try context.resolve(given)
             report.crsSource = "given by the caller"
