@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target DeprivationMap` (the DocC catalogue).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; Debian package names as providers.
@@ -57,6 +59,7 @@ let package = Package(
         .executableTarget(name: "MapRegionExample", dependencies: ["DeprivationMap"], path: "Examples/MapRegion"),
         .executableTarget(name: "InverseCareLawExample", dependencies: ["DeprivationMap"], path: "Examples/InverseCareLaw"),
         .executableTarget(name: "FoodVanExample", dependencies: ["DeprivationMap"], path: "Examples/FoodVan"),
+        .executableTarget(name: "MeasureAccessExample", dependencies: ["DeprivationMap"], path: "Examples/MeasureAccess"),
 
         // Tests mirror Sources/; TestSupport holds fixtures and approximate asserts.
         .target(name: "TestSupport", dependencies: ["DeprivationMap", "CShapelib"], path: "Tests/TestSupport"),

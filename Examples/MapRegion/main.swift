@@ -6,9 +6,7 @@
 import DeprivationMap
 import Foundation
 
-let data = DataFolder.fromEnvironment() ?? DataFolder(root: URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("shared/geodata").path)
+let data = DataFolder.fromEnvironment() ?? DataFolder(root: "../shared/geodata")
 
 do {
     let frame = try AnalysisFrame(areas: try Areas.load(path: try data.require("boundaries/mse/lsoa21_bgc_mse_bng.shp")),

@@ -205,7 +205,7 @@ struct ReportCommand: ParsableCommand {
         printError("\(grouped(report.map.areas.codes.count)) areas; \(written.count) files in \(folder) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         printError(report.gap?.verdict ?? "no inverse-care-law statistic: \(report.gapUnavailable ?? "")")
         if let plan = report.foodVan {
-            printError("food van: \(plan.stops.count) stops over \(plan.routes.count) days cover \(grouped(Int(plan.coveredPopulation.rounded()))) of \(grouped(Int(plan.targetPopulation.rounded()))) people in \(plan.targetAreas) target areas")
+            printError("food van: \(plan.stops.count) stops over \(plan.routes.count) days cover \(grouped(Int(plan.figures.coveredPopulation.rounded()))) of \(grouped(Int(plan.figures.targetPopulation.rounded()))) people in \(plan.figures.targetAreas) target areas")
         } else if let why = report.foodVanSkipped {
             printError("food van: no plan: \(why)")
         }

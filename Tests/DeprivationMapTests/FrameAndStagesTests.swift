@@ -147,9 +147,9 @@ struct FrameAndStagesTests {
         spec.days = 1
         let plan = try FoodVanPlanner.plan(frame, stores: stores, spec: spec)
         #expect(plan.considered.map(\.code) == [0, 1, 10, 11].map(SyntheticRegion.code))
-        #expect(plan.targetAreas == 4 && plan.targetPopulation == 1000 + 1100 + 2000 + 2100)
+        #expect(plan.figures.targetAreas == 4 && plan.figures.targetPopulation == 1000 + 1100 + 2000 + 2100)
         // Centroids are 1 km apart, so each stop reaches only its own area: four stops cover everyone.
-        #expect(plan.setCover.stops.count == 4 && plan.stops.count == 4 && plan.coveredPopulation == plan.targetPopulation)
+        #expect(plan.setCover.stops.count == 4 && plan.stops.count == 4 && plan.figures.coveredPopulation == plan.figures.targetPopulation)
         #expect(plan.routes.count == 1 && plan.routeLines[0].first == spec.depot.point && plan.routeLines[0].last == spec.depot.point)
         #expect(plan.considered.allSatisfy { $0.stop != nil && $0.stopDistance == 0 })
         // A radius that reaches no target is refused with advice naming the walking radius.

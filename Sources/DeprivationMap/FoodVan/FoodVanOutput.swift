@@ -54,7 +54,7 @@ extension FoodVanPlan {
     }
 
     /// Share of the target population covered.
-    public var coveredShare: Double { targetPopulation > 0 ? coveredPopulation / targetPopulation : 0 }
+    public var coveredShare: Double { figures.targetPopulation > 0 ? figures.coveredPopulation / figures.targetPopulation : 0 }
 
     public func summary(attribution: String?) -> FoodVanSummary {
         let km = dayKilometres
@@ -70,10 +70,10 @@ extension FoodVanPlan {
                                 nearestStoreKm: s.nearestStore.map { $0 / 1000 }, areasCovered: s.areasCovered)
         }
         return FoodVanSummary(region: regionDescription, settings: input, provisionRule: provisionRule, coverageRule: coverageRule,
-                              travelRule: travelRule, depot: depotLabel, regionAreas: regionAreas, regionPopulation: regionPopulation,
-                              decileAreas: decileAreas, decilePopulation: decilePopulation, targetAreas: targetAreas,
-                              targetPopulation: targetPopulation, reachablePopulation: reachablePopulation,
-                              coveredPopulation: coveredPopulation, coveredShareOfTarget: coveredShare, candidates: candidateCount,
+                              travelRule: travelRule, depot: depotLabel, regionAreas: figures.regionAreas, regionPopulation: figures.regionPopulation,
+                              decileAreas: figures.decileAreas, decilePopulation: figures.decilePopulation, targetAreas: figures.targetAreas,
+                              targetPopulation: figures.targetPopulation, reachablePopulation: figures.reachablePopulation,
+                              coveredPopulation: figures.coveredPopulation, coveredShareOfTarget: coveredShare, candidates: figures.candidateCount,
                               covering: covering, coveringGap: covering.gap, setCover: setCover, setCoverStopIds: setCoverStopIds,
                               days: days, stops: stopRows, notes: notes, attribution: attribution)
     }
@@ -184,12 +184,12 @@ extension FoodVanPlan {
         func pct(_ a: Double, _ b: Double) -> String { b > 0 ? String(format: "%.1f%%", 100 * a / b) : "–" }
         var lines: [String] = []
         lines.append("Food-van plan for \(regionDescription)")
-        lines.append("  \(grouped(regionAreas)) areas, \(people(regionPopulation)) people; \(grouped(decileAreas)) in IMD decile\(input.deciles.count == 1 ? "" : "s") \(FoodVanPlanner.decileText(Set(input.deciles))) (\(people(decilePopulation)) people)")
-        lines.append("  target: \(grouped(targetAreas)) areas, \(people(targetPopulation)) people, with \(provisionRule)")
+        lines.append("  \(grouped(figures.regionAreas)) areas, \(people(figures.regionPopulation)) people; \(grouped(figures.decileAreas)) in IMD decile\(input.deciles.count == 1 ? "" : "s") \(FoodVanPlanner.decileText(Set(input.deciles))) (\(people(figures.decilePopulation)) people)")
+        lines.append("  target: \(grouped(figures.targetAreas)) areas, \(people(figures.targetPopulation)) people, with \(provisionRule)")
         lines.append("  \(coverageRule)")
-        let share = pct(coveredPopulation, targetPopulation)
-        var cover = "stops: \(stops.count) chosen from \(grouped(candidateCount)) candidates: \(people(coveredPopulation)) people covered, \(share) of the target"
-        if reachablePopulation < targetPopulation { cover += " (\(pct(coveredPopulation, reachablePopulation)) of the \(people(reachablePopulation)) within reach of any candidate)" }
+        let share = pct(figures.coveredPopulation, figures.targetPopulation)
+        var cover = "stops: \(stops.count) chosen from \(grouped(figures.candidateCount)) candidates: \(people(figures.coveredPopulation)) people covered, \(share) of the target"
+        if figures.reachablePopulation < figures.targetPopulation { cover += " (\(pct(figures.coveredPopulation, figures.reachablePopulation)) of the \(people(figures.reachablePopulation)) within reach of any candidate)" }
         lines.append(cover)
         lines.append("  method: \(covering.method)")
         if input.stopsRequested == nil {

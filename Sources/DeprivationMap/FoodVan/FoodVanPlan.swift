@@ -71,16 +71,10 @@ public struct FoodVanPlan: Sendable {
     public var setCover: SetCoverSolution
     /// Identifiers of the set-covering stops (the fewest stops reaching every reachable target).
     public var setCoverStopIds: [String]
-    public var candidateCount: Int
+    /// Where the candidate stops came from, in words.
     public var candidateSource: String
-    public var regionAreas: Int
-    public var regionPopulation: Double
-    public var decileAreas: Int
-    public var decilePopulation: Double
-    public var targetAreas: Int
-    public var targetPopulation: Double
-    public var reachablePopulation: Double
-    public var coveredPopulation: Double
+    /// The plan in numbers: areas and people of the region, the deciles, the targets, covered.
+    public var figures: FoodVanFigures
     /// One line each: how provision, coverage and travel were measured.
     public var provisionRule: String
     public var coverageRule: String
@@ -92,6 +86,25 @@ public struct FoodVanPlan: Sendable {
 
     /// The diagnostics in plain words.
     public var notes: [String] { diagnostics.map(\.description) }
+}
+
+/// A food-van plan in numbers.
+public struct FoodVanFigures: Sendable, Hashable, Codable {
+    /// Areas and people of the region.
+    public var regionAreas: Int
+    public var regionPopulation: Double
+    /// Areas of the region in the target deciles, and their people.
+    public var decileAreas: Int
+    public var decilePopulation: Double
+    /// Areas targeted (in the deciles, with low food provision), and their people.
+    public var targetAreas: Int
+    public var targetPopulation: Double
+    /// Target people within the walking radius of some candidate stop.
+    public var reachablePopulation: Double
+    /// Target people covered by the chosen stops.
+    public var coveredPopulation: Double
+    /// Candidate stops considered.
+    public var candidateCount: Int
 }
 
 /// The settings a plan was made with (for outputs).

@@ -328,11 +328,11 @@ public struct RegionReport: Sendable {
     public func foodVanSummaryTable() -> ReportTable {
         var rows: [[String]] = []
         if let p = foodVan {
-            rows = [["deciles_areas", String(p.decileAreas)], ["deciles_population", Self.fixed(p.decilePopulation, 0)],
-                    ["target_areas", String(p.targetAreas)], ["target_population", Self.fixed(p.targetPopulation, 0)],
+            rows = [["deciles_areas", String(p.figures.decileAreas)], ["deciles_population", Self.fixed(p.figures.decilePopulation, 0)],
+                    ["target_areas", String(p.figures.targetAreas)], ["target_population", Self.fixed(p.figures.targetPopulation, 0)],
                     ["stops", String(p.stops.count)], ["days", String(p.routes.count)],
-                    ["covered_population", Self.fixed(p.coveredPopulation, 0)],
-                    ["covered_pct", Self.fixed(p.targetPopulation > 0 ? 100 * p.coveredPopulation / p.targetPopulation : nil, 2)],
+                    ["covered_population", Self.fixed(p.figures.coveredPopulation, 0)],
+                    ["covered_pct", Self.fixed(p.figures.targetPopulation > 0 ? 100 * p.figures.coveredPopulation / p.figures.targetPopulation : nil, 2)],
                     ["stops_to_cover_all", String(p.setCover.stops.count)]]
         }
         return ReportTable(file: "food-van-figures.csv", header: ["figure", "value"], rows: rows)
