@@ -8,6 +8,7 @@ public struct AreaAccess: Sendable {
     public var population: [Double?]
     /// Demand (differs from population when need-weighted).
     public var demand: [Double?]
+    /// Deprivation record of each area.
     public var records: [DeprivationRecord?]
     /// Origin of the area's trips, EPSG:27700.
     public var origins: [Coordinate]
@@ -21,6 +22,7 @@ public struct AreaAccess: Sendable {
 
 /// Access to one set of services for every area of a region, summarised against deprivation.
 public struct AccessResult: Sendable {
+    /// The measure computed.
     public var measure: AccessMeasure
     /// Field holding the measure in the outputs (`nearest_km`, `access_per_100k` …).
     public var valueField: String
@@ -30,6 +32,7 @@ public struct AccessResult: Sendable {
     public var method: String
     /// The selected areas (geometry for the outputs).
     public var areas: Areas
+    /// The region in words.
     public var regionDescription: String
     /// Per selected area.
     public var perArea: AreaAccess
@@ -37,6 +40,7 @@ public struct AccessResult: Sendable {
     public var needWeighted: Bool
     /// The services, in EPSG:27700, and the supply of each.
     public var services: ServiceSet
+    /// Supply of each service (1 each, or its capacity).
     public var supply: [Double]
     /// Tables by decile and quintile, SII, RII and concentration index of the selected areas.
     public var inequality: InequalitySummary
@@ -45,6 +49,7 @@ public struct AccessResult: Sendable {
     public var pairCount: Int?
     /// Selected areas, and their people, reaching no service within the radius or catchment.
     public var areasWithoutService: Int
+    /// People in those areas.
     public var populationWithoutService: Double
     /// Matched pairs of a travel-time table without a cost.
     public var missingMatrixPairs: Int?
@@ -67,7 +72,7 @@ public struct AccessResult: Sendable {
 /// ```
 public enum AccessAnalysis {
     /// Runs the measure.
-    /// - Throws: ``AccessError``, ``FrameError/noPopulation``, ``ProjectionError``; an SII that
+    /// - Throws: ``AccessError``, ``FrameError/noPopulation``, `ProjectionError`; an SII that
     ///   cannot be computed is not thrown (see ``InequalitySummary/siiUnavailable``).
     public static func run(_ frame: AnalysisFrame, services input: ServiceSet, spec: AccessSpec,
                            progress: ProgressCallback? = nil) throws -> AccessResult {

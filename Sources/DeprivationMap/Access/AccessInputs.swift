@@ -3,15 +3,18 @@ import Foundation
 /// Supply capacity per service read from a table keyed by service identifier, e.g. GP FTE from
 /// `heec_workforce_year_practice.csv` (`Practice.Code`, `TOTAL_GP_EXTGL_FTE`, one row per year).
 public struct ServiceCapacity: Sendable {
+    /// The table read.
     public var path: String
+    /// The supply column read.
     public var column: String
+    /// Supply per service identifier.
     public var values: [String: Double]
     /// Rows left out: blank or non-numeric values.
     public var skipped: [SkippedRow]
 
     /// Reads `valueColumn` keyed by `idColumn` (default: the first column named like a code),
     /// keeping rows where every `filters` column equals its value (e.g. `Year=2025`).
-    /// - Throws: ``AccessError/capacity(path:reason:)`` for a missing column or an identifier on
+    /// - Throws: ``AccessError/capacity(path:reason:advice:)`` for a missing column or an identifier on
     ///   two kept rows (name a filter to keep one row per service).
     public static func read(path: String, valueColumn: String, idColumn: String? = nil, filters: [(String, String)] = []) throws -> ServiceCapacity {
         let table = try CSVTable(path: path)

@@ -2,25 +2,45 @@ import Foundation
 
 /// The machine-readable summary of an access analysis (`OUT-summary.json`).
 public struct AccessSummary: Codable, Sendable {
+    /// The measure (`nearest`, `2sfca` …).
     public var measure: String
+    /// Field holding the measure in the area outputs.
     public var valueField: String
+    /// Unit of the measure in words.
     public var unit: String
+    /// How the measure was computed, one line.
     public var method: String
+    /// The region in words.
     public var region: String
+    /// Selected areas.
     public var areas: Int
+    /// People in the selected areas.
     public var population: Double
+    /// Area–service pairs within the radius (over every analysed area).
     public var pairs: Int?
+    /// Selected areas reaching no service within the radius.
     public var areasWithoutService: Int
+    /// People in those areas.
     public var populationWithoutService: Double
+    /// Summaries by IMD decile (1 = most deprived).
     public var deciles: [GroupSummary]
+    /// Summaries by IMD quintile.
     public var quintiles: [GroupSummary]
+    /// Most against least deprived decile.
     public var decileContrast: GroupContrast?
+    /// Most against least deprived quintile.
     public var quintileContrast: GroupContrast?
+    /// Slope and Relative Index of Inequality with limits.
     public var sii: SlopeIndex?
+    /// Why there is no SII.
     public var siiUnavailable: String?
+    /// Population-weighted concentration index by IMD rank.
     public var concentrationIndex: Double?
+    /// Matched pairs of a travel-time table without a cost.
     public var missingMatrixPairs: Int?
+    /// What the analysis noticed, in words.
     public var notes: [String]
+    /// The licence notice of the inputs, when known.
     public var attribution: String?
 }
 
@@ -116,6 +136,7 @@ public enum GroupTable {
         return abs(v) >= 1000 ? String(format: "%.1f", v) : String(format: "%.4f", v)
     }
 
+    /// The contrast, SII/RII and concentration index lines printed under the tables.
     public static func statistics(decileContrast: GroupContrast?, quintileContrast: GroupContrast?, sii: SlopeIndex?,
                                   siiUnavailable: String?, concentrationIndex: Double?) -> String {
         var lines: [String] = []
@@ -144,7 +165,7 @@ public enum GroupTable {
 
 extension MapOutput {
     /// Writes text through a temporary file renamed into place.
-    /// - Throws: ``OutputError``.
+    /// - Throws: `OutputError`.
     public static func writeText(_ text: String, to path: String) throws {
         let file = try AtomicOutputFile(path: path)
         try file.write(text)
@@ -152,7 +173,7 @@ extension MapOutput {
     }
 
     /// Writes a value as pretty, key-sorted JSON with snake_case keys.
-    /// - Throws: ``OutputError``, `EncodingError`.
+    /// - Throws: `OutputError`, `EncodingError`.
     public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

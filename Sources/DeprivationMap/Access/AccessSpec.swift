@@ -10,7 +10,9 @@ public enum AccessMeasure: String, Sendable, Hashable, CaseIterable, Codable {
     case within
     /// Floating catchments (see ``CatchmentMethod``): supply per people within the radius.
     case twoStep = "2sfca"
+    /// Enhanced 2SFCA: stepped or Gaussian distance decay.
     case enhanced = "e2sfca"
+    /// Three-step floating catchment (Wan et al.).
     case threeStep = "3sfca"
 
     /// The floating-catchment variant, for the catchment measures.
@@ -25,6 +27,7 @@ public enum AccessMeasure: String, Sendable, Hashable, CaseIterable, Codable {
 /// spec.capacity = try ServiceCapacity.read(path: workforce, valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [("Year", "2025")])
 /// ```
 public struct AccessSpec: Sendable {
+    /// What to measure.
     public var measure: AccessMeasure
     /// How costs are measured: straight lines (metres) or a travel-time table (minutes).
     public var cost: CostModel = .straightLine
@@ -45,6 +48,7 @@ public struct AccessSpec: Sendable {
     /// How the inequality statistics are computed.
     public var inequality = InequalitySettings()
 
+    /// A specification for `measure` with a `radius` (in the cost model's unit) and a cost model.
     public init(measure: AccessMeasure = .nearest, radius: Double? = nil, cost: CostModel = .straightLine) {
         self.measure = measure
         self.radius = radius

@@ -2,7 +2,9 @@ import Foundation
 
 /// The unit of a cost: metres of straight line, or minutes of travel.
 public enum CostUnit: String, Sendable, Hashable, Codable {
+    /// Metres of straight line (EPSG:27700).
     case metres
+    /// Minutes of travel.
     case minutes
 
     /// The unit measures are reported in: kilometres for distances, minutes for times.
@@ -15,7 +17,7 @@ public enum CostUnit: String, Sendable, Hashable, Codable {
 
 /// How the cost of reaching a service from an area is measured.
 ///
-/// A road-network router is one more case: it gives the same ``BoundCosts`` (nearest services
+/// A road-network router is one more case: it gives the same bound costs (nearest services
 /// and pairs within a cost) for the frame's origins and the services.
 public enum CostModel: Sendable {
     /// Straight-line distance in EPSG:27700 metres (a packed R-tree of the services).

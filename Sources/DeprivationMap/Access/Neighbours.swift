@@ -11,13 +11,17 @@ public struct SparseNeighbours: Sendable {
     public var areaCount: Int { offsets.count - 1 }
     /// Number of services (columns).
     public var serviceCount: Int
+    /// Start of each area's pairs in ``services`` and ``costs``; `areaCount + 1` entries.
     public var offsets: [Int]
+    /// Service index of each pair, grouped by area.
     public var services: [Int32]
+    /// Cost of each pair (metres, or the matrix's unit).
     public var costs: [Double]
 
     /// Total number of area–service pairs.
     public var pairCount: Int { services.count }
 
+    /// Neighbour lists from their arrays (`offsets` ascending, starting at 0, ending at the pair count).
     public init(serviceCount: Int, offsets: [Int], services: [Int32], costs: [Double]) {
         self.serviceCount = serviceCount
         self.offsets = offsets
@@ -93,9 +97,13 @@ public enum DistanceDecay: Sendable, Hashable, CustomStringConvertible {
     /// exp(−cost² / (2σ²)), 1 at cost 0 (PySAL `access` `gaussian`).
     case gaussian(sigma: Double)
 
+    /// One step of a stepped decay.
     public struct Step: Sendable, Hashable {
+        /// Costs up to this (inclusive) take ``weight``.
         public var upTo: Double
+        /// Weight of the step, 0–1.
         public var weight: Double
+        /// A step: weight `weight` for costs up to `upTo`.
         public init(upTo: Double, weight: Double) { self.upTo = upTo; self.weight = weight }
     }
 
@@ -105,6 +113,7 @@ public enum DistanceDecay: Sendable, Hashable, CustomStringConvertible {
         .steps([Step(upTo: catchment / 3, weight: 1), Step(upTo: 2 * catchment / 3, weight: 0.68), Step(upTo: catchment, weight: 0.22)])
     }
 
+    /// Weight of a pair at `cost` (0 beyond the last step or for a binary decay's radius).
     @inline(__always)
     public func weight(_ cost: Double) -> Double {
         switch self {

@@ -12,9 +12,12 @@ import Foundation
 /// Areas are matched by code first, then by name; services by identifier, then by postcode.
 /// Everything that does not match is reported, never dropped silently.
 public struct TravelTimeMatrix: Sendable {
+    /// Wide (an area column, then a column per service) or long (origin, destination, cost).
     public enum Layout: String, Sendable { case wide, long }
 
+    /// The file read.
     public var path: String
+    /// Its layout.
     public var layout: Layout
     /// Pairs with a finite cost, as sparse rows over the analysis areas and services.
     public var neighbours: SparseNeighbours
@@ -35,8 +38,11 @@ public struct TravelTimeMatrix: Sendable {
 
     /// Reads `path` and matches it to the analysis.
     /// - Parameters:
-    ///   - areaCodes, areaNames: the analysis areas.
-    ///   - serviceIds, servicePostcodes: the services (postcodes normalised, "" when unknown).
+    ///   - path: the matrix file (plain or `.gz`).
+    ///   - areaCodes: codes of the analysis areas.
+    ///   - areaNames: their names (matched when the matrix keys areas by name).
+    ///   - serviceIds: identifiers of the services.
+    ///   - servicePostcodes: their postcodes, normalised ("" when unknown).
     /// - Throws: ``AccessError/matrix(path:reason:)`` when neither layout is recognised or no
     ///   area or service matches.
     public static func read(path: String, areaCodes: [String], areaNames: [String], serviceIds: [String],
@@ -46,6 +52,12 @@ public struct TravelTimeMatrix: Sendable {
     }
 
     /// Matches a loaded table to the analysis areas and services.
+    /// - Parameters:
+    ///   - loaded: the table as read.
+    ///   - areaCodes: codes of the analysis areas.
+    ///   - areaNames: their names (matched when the matrix keys areas by name).
+    ///   - serviceIds: identifiers of the services.
+    ///   - servicePostcodes: their postcodes, normalised ("" when unknown).
     /// - Throws: as ``read(path:areaCodes:areaNames:serviceIds:servicePostcodes:)``.
     public static func match(_ loaded: TravelTimeTable, areaCodes: [String], areaNames: [String], serviceIds: [String],
                              servicePostcodes: [String]) throws -> TravelTimeMatrix {
@@ -154,7 +166,7 @@ public struct TravelTimeTable: Sendable {
     public var path: String { table.path }
 
     /// Reads a matrix file (plain or `.gz`).
-    /// - Throws: ``CSVError``, ``CompressionError``.
+    /// - Throws: `CSVError`, `CompressionError`.
     public static func read(path: String) throws -> TravelTimeTable {
         TravelTimeTable(table: try CSVTable(path: path))
     }

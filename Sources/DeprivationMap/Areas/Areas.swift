@@ -2,7 +2,9 @@ import Foundation
 
 /// The two LSOA vintages: 2011 (IMD 2019, WIMD 2019) and 2021 (IMD 2025).
 public enum LSOAVintage: String, Sendable, Hashable, CustomStringConvertible {
+    /// LSOAs of the 2011 Census (IMD 2019).
     case lsoa2011 = "LSOA 2011"
+    /// LSOAs of the 2021 Census (IMD 2025).
     case lsoa2021 = "LSOA 2021"
     public var description: String { rawValue }
 
@@ -144,7 +146,7 @@ public struct Areas: Sendable {
 }
 
 /// Transforms points between CRSs on all cores, one PROJ context per thread.
-/// - Throws: ``ProjectionError``.
+/// - Throws: `ProjectionError`.
 public func transformPoints(_ points: [Coordinate], from source: CRS, to target: CRS, gridDirectories: [String] = []) throws -> [Coordinate] {
     if source == target { return points }
     return try parallelChunks(count: points.count) { range in

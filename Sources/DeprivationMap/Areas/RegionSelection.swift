@@ -10,6 +10,7 @@ public struct RegionSelection: Sendable, Hashable {
     /// A polygon file: areas whose representative point (a point on the surface) falls inside it.
     public var polygonPath: String?
 
+    /// A selection; with no argument, every area.
     public init(districts: [String] = [], icb: String? = nil, polygonPath: String? = nil) {
         self.districts = districts
         self.icb = icb
@@ -22,11 +23,17 @@ public struct RegionSelection: Sendable, Hashable {
 
 /// Why a region could not be selected.
 public enum RegionError: Error, Sendable, Equatable, AdvisedError {
+    /// No district of that name or code.
     case unknownDistrict(name: String, suggestions: [String])
+    /// No ICB of that code.
     case unknownICB(code: String, suggestions: [String])
+    /// Selecting by districts or an ICB needs the ONS lookups.
     case needsGeography(what: String)
+    /// The selection holds no area.
     case empty(description: String)
+    /// The region polygons and the areas are in different CRSs.
     case polygonCRS(polygon: String, areas: String)
+    /// A region name that is neither an ICB nor a district.
     case unknownRegion(name: String, suggestions: [String])
 
     public var problem: String {
@@ -58,9 +65,11 @@ public enum RegionError: Error, Sendable, Equatable, AdvisedError {
 extension Areas {
     /// Indices of the areas in `selection`, ascending, and a description such as
     /// "districts Southend-on-Sea, Thurrock".
-    /// - Parameter geography: LSOA → district/ICB lookup; needed for districts (unless the layer
-    ///   has a district-code field such as `LADCD`) and for an ICB.
-    /// - Throws: ``RegionError``, reader errors for the polygon file, ``GEOSError``.
+    /// - Parameters:
+    ///   - selection: districts, an ICB or a polygon file (all areas when empty).
+    ///   - geography: LSOA → district/ICB lookup; needed for districts (unless the layer has a
+    ///     district-code field such as `LADCD`) and for an ICB.
+    /// - Throws: ``RegionError``, reader errors for the polygon file, `GEOSError`.
     public func select(_ selection: RegionSelection, geography: AreaGeography?) throws -> (indices: [Int], description: String) {
         var keep = Array(repeating: true, count: codes.count)
         var parts: [String] = []

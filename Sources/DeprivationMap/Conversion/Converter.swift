@@ -92,7 +92,7 @@ public enum Converter {
     /// Runs the conversion. The output appears only when everything succeeded.
     /// - Throws: reader, filter, projection, GEOS and writer errors, each naming the file and
     ///   record; ``FilterError/noMatch(clauses:examples:)`` when conditions leave no feature (most
-    ///   often a typo in a value); ``OutputError/overwritesInput(path:input:)`` when output and input are
+    ///   often a typo in a value); `OutputError/overwritesInput(path:input:)` when output and input are
     ///   the same file.
     public static func convert(input: String, output: String, options: ConversionOptions = ConversionOptions(),
                                progress: ProgressCallback? = nil) throws -> ConversionReport {

@@ -32,12 +32,19 @@ public enum FilterError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct WhereClause: Sendable, Hashable, CustomStringConvertible {
     /// How the field is compared with the value.
     public enum Operator: String, Sendable, Hashable, CaseIterable {
+        /// Equal (text, or numbers when both parse).
         case equal = "="
+        /// Not equal.
         case notEqual = "!="
+        /// Text starts with the value.
         case startsWith = "^="
+        /// Less than (numbers, or text order).
         case less = "<"
+        /// Less than or equal.
         case lessOrEqual = "<="
+        /// Greater than.
         case greater = ">"
+        /// Greater than or equal.
         case greaterOrEqual = ">="
     }
 

@@ -25,6 +25,7 @@ public struct DataFile: Sendable, Hashable, Codable {
     /// Another file that does the same job (e.g. IoD2025 File 7 for the tidy IMD 2025 table).
     public var alternative: String?
 
+    /// A catalogue entry.
     public init(path: String, what: String, vintage: String, licence: String, landingPage: String, url: String? = nil,
                 size: Int64? = nil, sha256: String? = nil, neededByReport: Bool = false, alternative: String? = nil) {
         self.path = path
@@ -147,6 +148,7 @@ public enum DataCatalogue {
 
 /// What is in a data folder, file by file.
 public struct DataStatus: Sendable, Codable {
+    /// What was found for one file.
     public enum State: String, Sendable, Codable {
         /// Present, with the expected size (and checksum, when verified).
         case present
@@ -157,14 +159,20 @@ public struct DataStatus: Sendable, Codable {
         /// Present but with another size or checksum: re-fetch it.
         case mismatch
     }
+    /// One file and what was found.
     public struct Entry: Sendable, Codable {
+        /// The catalogued file.
         public var file: DataFile
+        /// What was found.
         public var state: State
+        /// More about a mismatch (the size or checksum found).
         public var detail: String?
         /// Missing, but an alternative that does the same job is present.
         public var coveredBy: String?
     }
+    /// The folder checked.
     public var root: String
+    /// Every catalogued file, in catalogue order.
     public var entries: [Entry]
 
     /// Checks every catalogued file under `root`; with `verify`, also the SHA-256 sums.

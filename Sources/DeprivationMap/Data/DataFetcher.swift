@@ -6,16 +6,23 @@ import FoundationNetworking
 /// Checksums recorded by `data fetch` for files whose size and checksum are not known in advance
 /// (IoD2025 File 7): `DATA/.deprivation-map/manifest.json`.
 public struct DataManifest: Sendable, Codable {
+    /// A file as fetched.
     public struct Record: Sendable, Codable {
+        /// Bytes.
         public var size: Int64
+        /// SHA-256, hex.
         public var sha256: String
+        /// Where it came from (an address or a mirror).
         public var source: String
+        /// When (ISO 8601).
         public var fetched: String
     }
+    /// Records by path under the folder.
     public var files: [String: Record] = [:]
 
     static func path(root: String) -> String { root + "/.deprivation-map/manifest.json" }
 
+    /// The manifest of `root` (empty when there is none or it cannot be read).
     public static func read(root: String) -> DataManifest {
         guard let data = FileManager.default.contents(atPath: path(root: root)),
               let manifest = try? JSONDecoder().decode(DataManifest.self, from: data) else { return DataManifest() }
@@ -34,12 +41,19 @@ public struct DataManifest: Sendable, Codable {
 
 /// Why a file could not be fetched.
 public enum DataFetchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The server answered with an HTTP error status.
     case http(url: String, status: Int)
+    /// The connection failed.
     case network(url: String, reason: String)
+    /// The file has another size than the catalogue's.
     case size(path: String, got: Int64, expected: Int64)
+    /// The file has another SHA-256 than the catalogue's.
     case checksum(path: String, got: String, expected: String)
+    /// The mirror folder has no such file.
     case notInMirror(path: String, mirror: String)
+    /// A file could not be read.
     case unreadable(path: String, reason: String)
+    /// A file could not be written.
     case cannotWrite(path: String, reason: String)
 
     public var description: String {
@@ -57,14 +71,22 @@ public enum DataFetchError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// What `data fetch` did with one file.
 public struct FetchOutcome: Sendable {
+    /// What was done.
     public enum Action: String, Sendable {
+        /// Already there with the right size (and checksum).
         case alreadyPresent = "present"
+        /// Copied from a mirror, or downloaded.
         case copied, downloaded
+        /// No confirmed address: download it by hand.
         case manual = "manual download"
+        /// Every attempt failed (see the detail).
         case failed
     }
+    /// The file, relative to the data folder.
     public var path: String
+    /// What was done.
     public var action: Action
+    /// More in words (the source, the reason it failed).
     public var detail: String
 }
 
@@ -83,6 +105,7 @@ public struct FetchOptions: Sendable {
     public var retryDelay: Double = 1
     /// Fetch again even when present with the right size.
     public var force = false
+    /// The defaults: the publishers' addresses, 4 attempts, 60 s timeout.
     public init() {}
 }
 

@@ -9,6 +9,7 @@ public struct DataFolderError: Error, Sendable, Equatable, AdvisedError {
     /// The setting that would name the file instead.
     public var setting: Setting?
 
+    /// A missing `relative` under `root` (no folder set when `nil`); `setting` would name another file.
     public init(root: String?, relative: String, setting: Setting?) {
         self.root = root
         self.relative = relative
@@ -41,6 +42,7 @@ public struct DataFolder: Sendable, Hashable {
     /// The folder.
     public var root: String
 
+    /// The folder at `root`.
     public init(root: String) { self.root = root }
 
     /// The folder named by `DEPRIVATION_MAP_DATA`, when set.
@@ -61,8 +63,11 @@ public struct DataFolder: Sendable, Hashable {
     public static let codePointOpen = "postcodes/codepo_gb_2025-04.zip"
     /// Active GP practices, pharmacies (with coordinates), GP workforce, Geolytix retail points.
     public static let gpPractices = "services/gp/gp_practices_active_2025-05_geocoded.csv"
+    /// Active community pharmacies with coordinates.
     public static let pharmacies = "services/pharmacy/pharmacies_active_2025-04_geocoded.csv"
+    /// GP workforce (FTE) per practice and year.
     public static let gpWorkforce = "services/gp/heec_workforce_year_practice.csv"
+    /// Geolytix Retail Points (supermarkets with their size).
     public static let retailPoints = "services/retail/geolytix_retail_points_v24_202206.csv"
 
     /// `relative` under the folder, when the file exists.

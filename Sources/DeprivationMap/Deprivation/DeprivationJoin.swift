@@ -16,7 +16,10 @@ public struct DeprivationJoin: Sendable {
 
     /// Joins `codes` to `table`. A vintage mismatch is detected from the headers (areas
     /// "LSOA21CD", table "LSOA code (2011)") or, when they do not say, from a low match rate.
-    /// - Parameter areaVintage: the areas' LSOA vintage, when known.
+    /// - Parameters:
+    ///   - codes: the area codes.
+    ///   - areaVintage: the areas' LSOA vintage, when known.
+    ///   - table: the deprivation table.
     public static func join(codes: [String], areaVintage: LSOAVintage?, table: DeprivationTable) -> DeprivationJoin {
         let records = codes.map { table[$0] }
         let unmatched = zip(codes, records).filter { $0.1 == nil }.map(\.0)

@@ -14,6 +14,7 @@ public enum DeprivationIndexKind: String, Sendable, Hashable, CustomStringConver
 
 /// The domains of the English IMD (and the Welsh WIMD, which adds access to services and splits housing).
 public enum DeprivationDomain: String, Sendable, Hashable, CaseIterable {
+    /// The seven domains of the Indices of Deprivation (and the Welsh access domain).
     case income, employment, education, health, crime, housing, environment, access
 
     /// The domain a normalised column header starts with, if any.
@@ -30,9 +31,13 @@ public enum DeprivationDomain: String, Sendable, Hashable, CaseIterable {
 
 /// Score, rank and decile of one index or domain for one area; any may be absent from a file.
 public struct IndexValues: Sendable, Hashable {
+    /// Score (higher = more deprived).
     public var score: Double?
+    /// National rank, 1 = most deprived.
     public var rank: Int?
+    /// National decile, 1 = most deprived 10%.
     public var decile: Int?
+    /// Values of one index or domain; any may be missing.
     public init(score: Double? = nil, rank: Int? = nil, decile: Int? = nil) {
         self.score = score
         self.rank = rank
@@ -63,19 +68,28 @@ public struct DeprivationRecord: Sendable, Hashable {
 
 /// A line of a table that could not be used.
 public struct SkippedRow: Sendable, Hashable, CustomStringConvertible {
+    /// The file.
     public var path: String
+    /// The 1-based line (header = 1).
     public var line: Int
+    /// Why the row was left out.
     public var reason: String
     public var description: String { "\(path), line \(line): \(reason)" }
 }
 
 /// Why a deprivation table could not be read.
 public enum DeprivationTableError: Error, Sendable, Equatable, AdvisedError {
+    /// No LSOA code column was found.
     case noCodeColumn(path: String, header: [String])
+    /// No IMD decile column was found (a population-only file, say).
     case noDecileColumn(path: String, header: [String])
+    /// A decile outside 1–10 on a row.
     case decileOutOfRange(path: String, line: Int, code: String, value: Int)
+    /// One area on several rows with different values.
     case conflictingDuplicate(path: String, code: String, lines: [Int])
+    /// English and Welsh rows in one table; they are ranked separately and must not be mixed.
     case mixedNations(path: String, english: Int, welsh: Int)
+    /// A table with a header and no rows.
     case noRows(path: String)
 
     public var problem: String {
@@ -158,7 +172,7 @@ public struct DeprivationTable: Sendable {
     }
 
     /// Reads one or more files and merges them by code. At least one must carry an IMD decile.
-    /// - Throws: ``DeprivationTableError``, ``CSVError``, ``CompressionError``.
+    /// - Throws: ``DeprivationTableError``, `CSVError`, `CompressionError`.
     public static func read(paths: [String]) throws -> DeprivationTable {
         precondition(!paths.isEmpty)
         var parts = try paths.map { try Part.read(path: $0) }

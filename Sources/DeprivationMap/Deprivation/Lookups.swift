@@ -3,16 +3,19 @@ import Foundation
 /// A table of one number per area code, such as population (Census 2021 "total", ONS mid-year
 /// "total_population", IoD2019 File 6 "Total population: mid 2015").
 public struct AreaValues: Sendable {
+    /// The table read.
     public var path: String
     /// The column read.
     public var column: String
     /// LSOA vintage from the code column's header, when it says.
     public var vintage: LSOAVintage?
+    /// Value per area code.
     public var values: [String: Double]
+    /// Rows left out, with their line and why.
     public var skipped: [SkippedRow]
 
     /// Reads `path`; `column` names the value column, otherwise a total-population column is looked for.
-    /// - Throws: ``CSVError``, ``CompressionError``, ``DeprivationTableError/noCodeColumn(path:header:)``.
+    /// - Throws: `CSVError`, `CompressionError`, ``DeprivationTableError/noCodeColumn(path:header:)``.
     public static func read(path: String, column: String? = nil) throws -> AreaValues {
         let csv = try CSVTable(path: path)
         let names = csv.header.map(CSVTable.normalise)
@@ -50,16 +53,22 @@ public struct AreaValues: Sendable {
 /// code — U unchanged, S 2011 area split into several 2021 areas, M several 2011 areas merged into
 /// one 2021 area, X irregular (redrawn).
 public struct LSOAChangeLookup: Sendable {
+    /// One LSOA 2011 → 2021 pair of the ONS lookup.
     public struct Pair: Sendable, Hashable {
+        /// The LSOA 2011 code.
         public var lsoa11: String
+        /// The LSOA 2021 code.
         public var lsoa21: String
+        /// The change: U (unchanged), S (split), M (merged) or X (irregular).
         public var change: String
     }
+    /// The lookup read.
     public var path: String
+    /// Every pair in the file.
     public var pairs: [Pair]
 
     /// Reads the lookup.
-    /// - Throws: ``CSVError``, ``CompressionError``.
+    /// - Throws: `CSVError`, `CompressionError`.
     public static func read(path: String) throws -> LSOAChangeLookup {
         let csv = try CSVTable(path: path)
         let a = try csv.requireColumn(["lsoa11_code", "lsoa11cd"], purpose: "lsoa11_code")
@@ -83,7 +92,9 @@ extension DeprivationTable {
     ///   one, i.e. the lowest rank/decile); the population is the sources' sum.
     ///
     /// Target areas with no source in the table are left out (and show up as unmatched in a join).
-    /// - Parameter target: the vintage to convert to; must differ from ``vintage``.
+    /// - Parameters:
+    ///   - target: the vintage to convert to; must differ from ``vintage``.
+    ///   - lookup: the ONS LSOA 2011 ↔ 2021 lookup.
     public func converted(to target: LSOAVintage, using lookup: LSOAChangeLookup) -> DeprivationTable {
         var sources: [String: [String]] = [:]
         var targetsPerSource: [String: Int] = [:]
@@ -143,9 +154,13 @@ extension DeprivationTable {
 /// Columns are found by name: `…_code`/`…_name` for `ltla`/`lad`, `icb` and `ward`, and the NHS
 /// three-character ICB code (`icb…_code_nhs` or `icb…_code_h`).
 public struct AreaGeography: Sendable {
+    /// Where one area lies.
     public struct Entry: Sendable, Hashable {
+        /// District (local authority) code and name.
         public var districtCode = "", districtName = ""
+        /// ICB: ONS code, name and NHS code.
         public var icbCode = "", icbName = "", icbNHSCode = ""
+        /// Ward code and name.
         public var wardCode = "", wardName = ""
     }
     /// Files read.
@@ -153,10 +168,11 @@ public struct AreaGeography: Sendable {
     /// Entry per LSOA code.
     public var entries: [String: Entry] = [:]
 
+    /// An area placed nowhere yet.
     public init() {}
 
     /// Reads and merges lookup files.
-    /// - Throws: ``CSVError``, ``CompressionError``, ``DeprivationTableError/noCodeColumn(path:header:)``.
+    /// - Throws: `CSVError`, `CompressionError`, ``DeprivationTableError/noCodeColumn(path:header:)``.
     public static func read(paths: [String]) throws -> AreaGeography {
         var geography = AreaGeography()
         for path in paths {

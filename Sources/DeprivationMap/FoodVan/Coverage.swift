@@ -12,9 +12,11 @@ public struct CoverageInstance: Sendable {
     public var candidateCount: Int
     /// Clients of candidate `j`: `clients[clientOffsets[j]..<clientOffsets[j + 1]]`, ascending.
     public var clientOffsets: [Int]
+    /// Client indices, grouped by candidate (see ``clientOffsets``).
     public var clients: [Int32]
     /// Candidates covering client `i`: `candidates[candidateOffsets[i]..<candidateOffsets[i + 1]]`, ascending.
     public var candidateOffsets: [Int]
+    /// Candidate indices, grouped by client (see ``candidateOffsets``).
     public var candidates: [Int32]
 
     /// An instance from explicit cover lists (`covers[j]` = clients of candidate `j`).
@@ -59,10 +61,13 @@ public struct CoverageInstance: Sendable {
         return (counts, out)
     }
 
+    /// Number of clients (target areas).
     public var clientCount: Int { weights.count }
     /// Candidate–client pairs within the radius.
     public var pairCount: Int { clients.count }
+    /// The clients candidate `candidate` covers, ascending.
     public func clients(of candidate: Int) -> ArraySlice<Int32> { clients[clientOffsets[candidate]..<clientOffsets[candidate + 1]] }
+    /// The candidates that cover client `client`, ascending.
     public func candidates(of client: Int) -> ArraySlice<Int32> { candidates[candidateOffsets[client]..<candidateOffsets[client + 1]] }
     /// Clients that no candidate reaches.
     public var unreachableClients: [Int] { (0..<clientCount).filter { candidateOffsets[$0] == candidateOffsets[$0 + 1] } }
@@ -108,10 +113,13 @@ public struct CoveringSolution: Sendable, Hashable, Codable {
 
 /// The smallest set of stops found that covers every reachable client.
 public struct SetCoverSolution: Sendable, Hashable, Codable {
+    /// Candidate indices of the chosen stops.
     public var stops: [Int]
     /// No set of fewer stops can cover every reachable client.
     public var lowerBound: Int
+    /// `true` when the solution is proven to use the fewest stops.
     public var optimal: Bool
+    /// How it was found, in words ("exact branch and bound", "greedy with redundancy removal" …).
     public var method: String
 }
 
@@ -133,10 +141,13 @@ public struct SetCoverSolution: Sendable, Hashable, Codable {
 public enum StopSelection {
     /// Chooses `p` stops maximising the covered weight.
     /// - Parameters:
+    ///   - instance: clients, weights and the candidates covering each.
+    ///   - p: the number of stops.
     ///   - exactLimit: search exactly (branch and bound) when there are at most this many
     ///     candidates; larger instances use greedy + interchange with the Lagrangian bound.
     ///   - nodeLimit: branch-and-bound nodes before giving up proof of optimality (the best
     ///     solution found and the bound are still returned).
+    ///   - boundIterations: subgradient iterations of the Lagrangian upper bound.
     public static func maximalCovering(_ instance: CoverageInstance, p: Int, exactLimit: Int = 60,
                                        nodeLimit: Int = 2_000_000, boundIterations: Int = 1_000) -> CoveringSolution {
         let p = min(p, instance.candidateCount)

@@ -26,7 +26,7 @@ struct FoodVanCandidates {
     }
 
     /// The sites inside the region (`polygons`, EPSG:27700); those outside are reported.
-    /// - Throws: ``FoodVanError/noSites(path:reason:)`` when none is inside, ``ProjectionError``.
+    /// - Throws: ``FoodVanError/noSites(path:reason:)`` when none is inside, `ProjectionError`.
     init(sites input: ServiceSet, polygons: [Geometry?], region: Areas, regionDescription: String) throws {
         var sites = input
         if sites.crs != .britishNationalGrid { sites = try sites.reprojected(to: .britishNationalGrid) }

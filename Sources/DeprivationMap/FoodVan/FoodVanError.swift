@@ -4,10 +4,15 @@ import Foundation
 public enum FoodVanError: Error, Sendable, Equatable, AdvisedError {
     /// No area is targeted (the reason says why).
     case noTargets(String, advice: Advice)
+    /// More stops asked for than there are candidates (`what` says where the candidates came from).
     case tooManyStops(requested: Int, candidates: Int, what: String)
+    /// The walking radius reaches no target area from any candidate; `nearest` is the closest candidate's distance in metres.
     case radiusCoversNobody(radius: Double, candidates: Int, targets: Int, nearest: Double?)
+    /// The depot lies this many kilometres outside the region.
     case depotOutside(depot: String, kilometres: Double, region: String)
+    /// A site file that cannot be used (no site inside the region, say).
     case noSites(path: String, reason: String)
+    /// A travel-time table of the van that cannot be used.
     case matrix(path: String, reason: String)
     /// A setting out of range.
     case badParameter(String, Setting)

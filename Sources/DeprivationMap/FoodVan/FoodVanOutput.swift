@@ -2,42 +2,77 @@ import Foundation
 
 /// The machine-readable summary of a food-van plan (`OUT-summary.json`).
 public struct FoodVanSummary: Codable, Sendable {
+    /// One stop of the schedule.
     public struct Stop: Codable, Sendable {
+        /// Stop number in the plan, visit day and order within the day (all 1-based).
         public var number, day, order: Int
+        /// Stop identifier, name, and the code of the area it lies in.
         public var id, name, areaCode: String
+        /// IMD decile of that area.
         public var decile: Int?
+        /// Arrival and departure as clock times ("09:45").
         public var arrival, departure: String
+        /// Position in EPSG:27700 metres.
         public var easting, northing: Double
+        /// Target people assigned to the stop, and within its walking radius.
         public var populationCovered, populationWithin: Double
+        /// Straight-line kilometres to the nearest food store.
         public var nearestStoreKm: Double?
+        /// Codes of the target areas within the walking radius.
         public var areasCovered: [String]
     }
+    /// One visit day.
     public struct Day: Codable, Sendable {
+        /// Day number (1-based) and the number of stops on it.
         public var day, stops: Int
+        /// Leaving and returning to the depot, clock times.
         public var start, end: String
+        /// Minutes driving, minutes in all (driving and stops), and straight-line kilometres of the route.
         public var drivingMinutes, totalMinutes, kilometres: Double
     }
+    /// The region in words.
     public var region: String
+    /// The settings the plan was made with.
     public var settings: FoodVanSettings
+    /// How provision, coverage and travel were measured, one line each.
     public var provisionRule, coverageRule, travelRule: String
+    /// The depot as the user named it.
     public var depot: String
+    /// Areas of the region.
     public var regionAreas: Int
+    /// People in the region.
     public var regionPopulation: Double
+    /// Areas of the region in the target deciles.
     public var decileAreas: Int
+    /// People in those areas.
     public var decilePopulation: Double
+    /// Areas targeted (in the deciles, with low food provision).
     public var targetAreas: Int
+    /// People in the targeted areas.
     public var targetPopulation: Double
+    /// Target people within the walking radius of some candidate stop.
     public var reachablePopulation: Double
+    /// Target people covered by the chosen stops.
     public var coveredPopulation: Double
+    /// Covered people as a share of the target people (0–1).
     public var coveredShareOfTarget: Double
+    /// Candidate stops considered.
     public var candidates: Int
+    /// The stop selection (method, bound, optimality).
     public var covering: CoveringSolution
+    /// Relative gap between the covered people and the selection's upper bound (0 when optimal).
     public var coveringGap: Double
+    /// The fewest stops that reach every reachable target area.
     public var setCover: SetCoverSolution
+    /// Identifiers of those stops.
     public var setCoverStopIds: [String]
+    /// The visit days.
     public var days: [Day]
+    /// The stops, in route order.
     public var stops: [Stop]
+    /// What the planner noticed, in words.
     public var notes: [String]
+    /// The licence notice of the inputs, when known.
     public var attribution: String?
 }
 
@@ -56,6 +91,7 @@ extension FoodVanPlan {
     /// Share of the target population covered.
     public var coveredShare: Double { figures.targetPopulation > 0 ? figures.coveredPopulation / figures.targetPopulation : 0 }
 
+    /// The summary written as `OUT-summary.json`, with `attribution` as its licence notice.
     public func summary(attribution: String?) -> FoodVanSummary {
         let km = dayKilometres
         let days = routes.map { r in
@@ -95,7 +131,7 @@ extension FoodVanPlan {
 
     /// The plan as one layer in the areas' CRS: target areas (polygons, `covered` and `stop`),
     /// one LineString per day, the stops in order and the depot.
-    /// - Throws: ``ProjectionError``.
+    /// - Throws: `ProjectionError`.
     public func mapLayer() throws -> FeatureLayer {
         let names = Self.mapFields.map(\.name)
         func row(_ values: [String: FieldValue]) -> [FieldValue] { names.map { values[$0] ?? .null } }

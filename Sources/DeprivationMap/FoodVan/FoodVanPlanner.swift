@@ -12,7 +12,7 @@ import GeoEngine
 /// 3. **Stops**: ``StopSelection/maximalCovering(_:p:exactLimit:nodeLimit:boundIterations:)``
 ///    over target population within the walking radius (or the set covering when no number is
 ///    given), with its bound.
-/// 4. **Routes**: ``RoutePlanner/plan(minutes:labels:serviceMinutes:dayMinutes:days:seed:restarts:)``
+/// 4. **Routes**: ``RoutePlanner/plan(minutes:labels:serviceMinutes:dayMinutes:days:seed:restarts:progress:)``
 ///    from the depot.
 ///
 /// ```swift
@@ -26,7 +26,7 @@ import GeoEngine
 /// ```
 public enum FoodVanPlanner {
     /// Makes the plan for the frame's region (which needs origins).
-    /// - Throws: ``FoodVanError``, ``RouteError``, ``AccessError`` (store times), ``GEOSError``, ``ProjectionError``.
+    /// - Throws: ``FoodVanError``, ``RouteError``, ``AccessError`` (store times), `GEOSError`, `ProjectionError`.
     public static func plan(_ frame: AnalysisFrame, stores input: ServiceSet, spec: FoodVanSpec,
                             progress: ProgressCallback? = nil) throws -> FoodVanPlan {
         try spec.validate()

@@ -16,6 +16,7 @@ public struct Depot: Sendable, Hashable {
     /// How the user named it ("SS2 6ER", "E 588000 N 186000").
     public var label: String
 
+    /// A depot at `point` (EPSG:27700 metres), named `label` in outputs.
     public init(point: Coordinate, label: String) {
         self.point = point
         self.label = label
@@ -24,6 +25,7 @@ public struct Depot: Sendable, Hashable {
 
 /// What a food-van plan is asked for: the target population, the stops, the routes.
 public struct FoodVanSpec: Sendable {
+    /// Where the van starts and ends each day.
     public var depot: Depot
     /// Accept a depot outside the region.
     public var allowDepotOutside = false
@@ -45,13 +47,16 @@ public struct FoodVanSpec: Sendable {
     public var days: Int?
     /// Length of a day and time at each stop, minutes.
     public var dayMinutes = 420.0
+    /// Time at each stop, minutes.
     public var stopMinutes = 60.0
+    /// How driving time is estimated: straight lines at 25 km/h × 1.3 by default.
     public var travel = TravelModel.straightLine(speedKmh: 25, detour: 1.3)
     /// Departure from the depot, minutes after midnight.
     public var startMinutes = 9.0 * 60
     /// Seed of the route search (same seed, same plan).
     public var seed: UInt64 = 1
 
+    /// Settings with their defaults (Core20, 1 km, an 800 m walk, seven-hour days, an hour a stop) and `depot`.
     public init(depot: Depot) { self.depot = depot }
 
     /// Checks the settings.

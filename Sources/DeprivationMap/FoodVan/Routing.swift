@@ -35,7 +35,9 @@ public enum RouteError: Error, Sendable, Equatable, AdvisedError {
 /// One day's route: the stops in visiting order (indices into the planner's stops), and times
 /// in minutes from leaving the depot.
 public struct DayRoute: Sendable, Hashable, Codable {
+    /// Day number, 1-based.
     public var day: Int
+    /// The stops in visiting order (indices into the planner's stops).
     public var stops: [Int]
     /// Arrival at each stop, minutes after leaving the depot.
     public var arrivals: [Double]
@@ -43,6 +45,7 @@ public struct DayRoute: Sendable, Hashable, Codable {
     public var legMinutes: [Double]
     /// Driving minutes back to the depot from the last stop.
     public var returnMinutes: Double
+    /// Driving minutes, depot to depot.
     public var drivingMinutes: Double
     /// Driving plus service minutes, depot to depot.
     public var totalMinutes: Double
@@ -70,6 +73,7 @@ public enum RoutePlanner {
     ///   - serviceMinutes: minutes spent at every stop.
     ///   - dayMinutes: the working day, depot to depot.
     ///   - days: visit days to spread the stops over; `nil` for as few as fit.
+    ///   - seed: seed of the random starts (same seed, same routes).
     ///   - restarts: random starts besides nearest neighbour.
     ///   - progress: called after each start is improved ("route search", starts done of `restarts` + 1).
     /// - Returns: routes whose `stops` are 0-based stop indices (point index − 1).

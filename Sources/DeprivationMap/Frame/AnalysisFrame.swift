@@ -78,15 +78,20 @@ public struct AnalysisFrame: Sendable {
     public private(set) var regionDescription: String
     /// What was selected, and the lookups that placed the areas in districts and ICBs.
     public private(set) var selection: RegionSelection
+    /// The ONS lookups that placed the areas in districts and ICBs, when given.
     public private(set) var geography: AreaGeography?
     /// What the frame noticed, in the order found.
     public private(set) var diagnostics: [Diagnostic]
 
     /// Builds the frame.
     /// - Parameters:
+    ///   - areas: the area layer, in any CRS (national or wider than the region).
+    ///   - deprivation: the deprivation table (English IMD; Welsh WIMD for a map of Wales).
     ///   - population: people per area code; the deprivation table's denominators when `nil`.
     ///   - origins: how to place each area's origin; `nil` when the analysis needs none (a map).
-    /// - Throws: ``FrameError``, ``RegionError``, ``GEOSError`` and ``ProjectionError`` (polygon
+    ///   - geography: the ONS lookups placing areas in districts and ICBs (for those selections).
+    ///   - selection: the region; every area when empty.
+    /// - Throws: ``FrameError``, ``RegionError``, `GEOSError` and `ProjectionError` (polygon
     ///   centroids, region polygons).
     public init(areas: Areas, deprivation: DeprivationTable, population: AreaValues? = nil, origins: OriginPolicy? = nil,
                 geography: AreaGeography? = nil, selection: RegionSelection = RegionSelection()) throws {
@@ -173,7 +178,7 @@ public struct AnalysisFrame: Sendable {
 
     /// `services` in EPSG:27700, the frame's metric CRS: transformed with PROJ when they are in
     /// another CRS (recorded in ``diagnostics`` of the returned pair).
-    /// - Throws: ``ProjectionError``.
+    /// - Throws: `ProjectionError`.
     public func metric(_ services: ServiceSet) throws -> (ServiceSet, Diagnostic?) {
         guard services.crs != .britishNationalGrid else { return (services, nil) }
         let moved = try services.reprojected(to: .britishNationalGrid)

@@ -9,13 +9,14 @@ public struct Centroids: Sendable {
     /// The file's name, for messages.
     public var source: String
 
+    /// Centroids by area code (EPSG:27700), from the file named `source`.
     public init(points: [String: Coordinate], source: String) {
         self.points = points
         self.source = source
     }
 
     /// Reads a centroid table (a code column and easting/northing or lon/lat columns).
-    /// - Throws: ``CSVError``, ``ProjectionError``.
+    /// - Throws: `CSVError`, `ProjectionError`.
     public static func read(path: String) throws -> Centroids {
         Centroids(points: try readCentroids(path: path, crs: .britishNationalGrid), source: URL(fileURLWithPath: path).lastPathComponent)
     }
@@ -38,7 +39,7 @@ public enum OriginPolicy: Sendable {
     }
 
     /// Origins in EPSG:27700 for `indices` of `areas`; other areas get a non-finite coordinate.
-    /// - Throws: ``GEOSError``, ``ProjectionError``.
+    /// - Throws: `GEOSError`, `ProjectionError`.
     func place(_ areas: Areas, indices: [Int], diagnostics: inout [Diagnostic]) throws -> [Coordinate] {
         var points = [Coordinate?](repeating: nil, count: areas.codes.count)
         var needed = indices

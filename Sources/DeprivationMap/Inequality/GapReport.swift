@@ -3,24 +3,37 @@ import Foundation
 /// The inverse-care-law report: supply (or access) against deprivation, with the SII, RII,
 /// their confidence limits, the decile and quintile tables and a plain-language verdict.
 public struct GapReport: Codable, Sendable {
+    /// Report title.
     public var title: String
     /// What was measured and how.
     public var measure: String
+    /// Unit of the measure in words.
     public var unit: String
     /// `true` when more is better (supply per need), `false` for distances and times.
     public var higherIsBetter: Bool
+    /// The region in words.
     public var region: String
     /// What the groups are ("IMD 2019 deciles of LSOAs, population-weighted" …).
     public var grouping: String
+    /// Summaries by decile (1 = most deprived).
     public var deciles: [GroupSummary]
+    /// Summaries by quintile.
     public var quintiles: [GroupSummary]
+    /// Most against least deprived decile.
     public var decileContrast: GroupContrast?
+    /// Most against least deprived quintile.
     public var quintileContrast: GroupContrast?
+    /// Slope and Relative Index of Inequality with limits.
     public var sii: SlopeIndex
+    /// Population-weighted concentration index, most deprived first.
     public var concentrationIndex: Double?
+    /// The verdict in plain words.
     public var verdict: String
+    /// What the analysis noticed, in words.
     public var notes: [String]
+    /// Input files.
     public var inputs: [String]
+    /// The licence notice of the inputs.
     public var attribution: String?
 
     private func f(_ v: Double) -> String { GroupTable.number(v) }
@@ -82,8 +95,16 @@ extension GapReport {
     /// Builds the report from an inequality summary; the verdict is written from the SII and
     /// the quintile contrast.
     /// - Parameters:
-    ///   - measure, unit: what was measured and its unit, in words.
+    ///   - title: the report's title.
+    ///   - measure: what was measured, in words.
+    ///   - unit: its unit, in words.
     ///   - higherIsBetter: `true` for supply, `false` for distances and times.
+    ///   - region: the region, in words.
+    ///   - grouping: what the groups are, in words.
+    ///   - inequality: the summary by deprivation group.
+    ///   - notes: what the analysis noticed.
+    ///   - inputs: the input files.
+    ///   - attribution: the licence notice of the inputs.
     /// - Throws: ``SIIError`` when the summary has no SII (fewer than 5 groups with data).
     public init(title: String, measure: String, unit: String, higherIsBetter: Bool, region: String, grouping: String,
                 inequality: InequalitySummary, notes: [String] = [], inputs: [String] = [], attribution: String? = nil) throws {
@@ -109,20 +130,31 @@ extension GapReport {
 /// 100,000 registered patients, with practices grouped into patient-weighted deciles of their
 /// population's IMD score (decile 1 = the most deprived tenth of patients).
 public struct PracticeSupply: Sendable {
+    /// Practice codes.
     public var codes: [String]
+    /// Practice names ("" when unknown).
     public var names: [String]
+    /// Registered patients.
     public var patients: [Double]
+    /// GP full-time equivalents.
     public var fte: [Double]
+    /// IMD score of each practice's registered population (higher = more deprived).
     public var imdScore: [Double]
     /// FTE per 100,000 patients.
     public var rate: [Double] { zip(fte, patients).map { $1 > 0 ? $0 / $1 * 100_000 : .nan } }
+    /// What the reader noticed, in words.
     public var notes: [String]
 
     /// Reads the workforce table (one row per practice and year) and, optionally, the practice
     /// IMD scores of OHID Fingertips (indicator 93553; the latest year present unless `imdYear`).
     /// - Parameters:
+    ///   - workforce: the workforce table (NHS England GP workforce by practice and year).
+    ///   - fteColumn: its FTE column, e.g. `TOTAL_GP_EXTGL_FTE`.
+    ///   - patientsColumn: its registered-patients column, e.g. `TOTAL_PATIENTS`.
     ///   - filters: keep workforce rows where each column equals its value (`Year=2025`, `ICB_NAME=Mid and South Essex`).
-    /// - Throws: ``AccessError/capacity(path:reason:)`` for missing columns or duplicate practices.
+    ///   - imdPath: the OHID practice IMD table; the workforce table's own IMD column when `nil`.
+    ///   - imdYear: the year of the practice IMD scores; the latest when `nil`.
+    /// - Throws: ``AccessError/capacity(path:reason:advice:)`` for missing columns or duplicate practices.
     public static func read(workforce: String, fteColumn: String, patientsColumn: String, filters: [(String, String)],
                             imdPath: String?, imdYear: String?) throws -> PracticeSupply {
         let table = try CSVTable(path: workforce)

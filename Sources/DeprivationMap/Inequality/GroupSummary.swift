@@ -18,13 +18,17 @@ public struct GroupSummary: Sendable, Hashable, Codable {
     public var standardError: Double
     /// Share of the population whose value is above the threshold, when one was given.
     public var shareAbove: Double?
+    /// Smallest value in the group.
     public var minimum: Double
+    /// Largest value in the group.
     public var maximum: Double
 }
 
 /// Most against least deprived group: ratio and difference of the means.
 public struct GroupContrast: Sendable, Hashable, Codable {
+    /// The most deprived group with data.
     public var mostDeprived: Int
+    /// The least deprived group with data.
     public var leastDeprived: Int
     /// mean(most deprived) / mean(least deprived); `nil` when the latter is 0.
     public var ratio: Double?
@@ -32,6 +36,7 @@ public struct GroupContrast: Sendable, Hashable, Codable {
     public var difference: Double
     /// 95% confidence interval of the difference (normal approximation from the standard errors).
     public var differenceLower: Double
+    /// Upper confidence limit of the difference.
     public var differenceUpper: Double
 }
 
@@ -39,7 +44,12 @@ public struct GroupContrast: Sendable, Hashable, Codable {
 public enum GroupSummaries {
     /// Summarises `values` weighted by `weights` in each group 1…`groups` (`group[i]`, 0 or `nil`
     /// = left out). Areas with a `nil` or non-finite value or a weight ≤ 0 are left out.
-    /// - Parameter threshold: when given, ``GroupSummary/shareAbove`` is the weighted share with value > threshold.
+    /// - Parameters:
+    ///   - values: the value of each area.
+    ///   - weights: the weight (population) of each area.
+    ///   - group: the group of each area, 1…`groups`.
+    ///   - groups: the number of groups (10 for deciles, 5 for quintiles).
+    ///   - threshold: when given, ``GroupSummary/shareAbove`` is the weighted share with value > threshold.
     public static func summarise(values: [Double?], weights: [Double], group: [Int?], groups: Int,
                                  threshold: Double? = nil) -> [GroupSummary] {
         var members = [[(Double, Double)]](repeating: [], count: groups)

@@ -2,7 +2,9 @@ import Foundation
 
 /// Which groups the Slope Index of Inequality is fitted over.
 public enum InequalityGroups: Int, Sendable, Hashable, Codable, CaseIterable {
+    /// The ten IMD deciles.
     case deciles = 10
+    /// The five IMD quintiles.
     case quintiles = 5
 }
 
@@ -21,6 +23,7 @@ public struct InequalitySettings: Sendable, Hashable {
     /// Summaries also report the population share with a value above this (in the measure's unit).
     public var threshold: Double?
 
+    /// Settings; the defaults are deciles, no transform, 100,000 draws, seed 1, 95% limits.
     public init(groups: InequalityGroups = .deciles, transform: SIITransform = .none, draws: Int = 100_000, seed: UInt64 = 1,
                 confidence: Double = 0.95, threshold: Double? = nil) {
         self.groups = groups
@@ -38,9 +41,11 @@ public struct InequalitySettings: Sendable, Hashable {
 public struct InequalitySummary: Sendable, Hashable, Codable {
     /// By IMD decile (1 = most deprived) and quintile.
     public var deciles: [GroupSummary]
+    /// Summaries by IMD quintile.
     public var quintiles: [GroupSummary]
     /// Most vs least deprived decile and quintile.
     public var decileContrast: GroupContrast?
+    /// Most against least deprived quintile.
     public var quintileContrast: GroupContrast?
     /// The SII and RII; `nil` when fewer than 5 groups have people (see ``siiUnavailable``).
     public var sii: SlopeIndex?

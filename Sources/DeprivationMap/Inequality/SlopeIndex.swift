@@ -38,9 +38,13 @@ public enum SIITransform: String, Sendable, Hashable, Codable, CaseIterable {
 public struct SIIGroup: Sendable, Hashable, Codable {
     /// 1 = most deprived.
     public var group: Int
+    /// The group's value (a population-weighted mean).
     public var value: Double
+    /// People in the group.
     public var population: Double
+    /// Standard error of the value.
     public var standardError: Double
+    /// A group of the regression.
     public init(group: Int, value: Double, population: Double, standardError: Double) {
         self.group = group; self.value = value; self.population = population; self.standardError = standardError
     }
@@ -48,7 +52,9 @@ public struct SIIGroup: Sendable, Hashable, Codable {
 
 /// Why the SII could not be computed.
 public enum SIIError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Fewer than five groups have data.
     case tooFewGroups(Int)
+    /// A group that cannot enter the regression (no people, a non-finite value …).
     case badGroup(group: Int, reason: String)
 
     public var description: String {
@@ -67,25 +73,36 @@ public struct SlopeIndex: Sendable, Hashable, Codable {
     /// most deprived end (rank 0), on the original scale. Positive when the value rises as
     /// deprivation falls.
     public var sii: Double
+    /// Lower confidence limit of the SII.
     public var siiLower: Double
+    /// Upper confidence limit of the SII.
     public var siiUpper: Double
     /// RII: fitted value at the least deprived end divided by that at the most deprived end;
     /// `nil` when the fitted value at the most deprived end is ≤ 0.
     public var rii: Double?
+    /// Lower confidence limit of the RII.
     public var riiLower: Double?
+    /// Upper confidence limit of the RII.
     public var riiUpper: Double?
     /// Fitted values at the two ends (original scale).
     public var fittedMostDeprived: Double
+    /// Fitted value at the least deprived end (relative rank 1).
     public var fittedLeastDeprived: Double
     /// Intercept and slope of the fit on the (transformed) scale.
     public var intercept: Double
+    /// Slope of the fitted line on the transformed scale.
     public var slope: Double
     /// Relative rank (population midpoint) of each group, in group order.
     public var ranks: [Double]
+    /// The groups fitted, most deprived first.
     public var groups: [SIIGroup]
+    /// Transform applied before the regression.
     public var transform: SIITransform
+    /// Confidence level of the limits.
     public var confidence: Double
+    /// Monte Carlo simulations behind the limits.
     public var draws: Int
+    /// Seed of the simulations.
     public var seed: UInt64
 
     /// Computes the SII and RII by the PHE method (Low & Low 2004; PHE Technical Guide on
@@ -213,6 +230,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
     private var spare: Double?
 
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
         var z = seed
         func splitMix() -> UInt64 {
@@ -225,6 +243,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         s = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = rotl(s.1 &* 5, 7) &* 9
         let t = s.1 << 17

@@ -53,10 +53,12 @@ public enum LayerInspector {
     /// Reads `path` and summarises it.
     ///
     /// - Parameters:
+    ///   - path: the file.
+    ///   - options: how to read it (CRS, encoding, CSV columns).
     ///   - checkValidity: run GEOS `isValid` on every polygonal feature (in parallel, one GEOS
     ///     context per thread).
     ///   - progress: called while reading, with (records done, total).
-    /// - Throws: the reader's errors; ``GEOSError``.
+    /// - Throws: the reader's errors; `GEOSError`.
     public static func summarize(path: String, options: VectorReadOptions = VectorReadOptions(), checkValidity: Bool = true,
                                  progress: ((Int, Int) -> Void)? = nil) throws -> LayerSummary {
         let (layer, report) = try VectorReader.read(path: path, options: options, progress: progress)
@@ -78,7 +80,7 @@ public enum LayerInspector {
     }
 
     /// The polygonal features of `layer` that GEOS finds invalid, in record order.
-    /// - Throws: ``GEOSError``.
+    /// - Throws: `GEOSError`.
     /// - Complexity: O(n log n) per feature, spread over all cores.
     public static func invalidFeatures(in layer: FeatureLayer) throws -> [LayerSummary.InvalidFeature] {
         let features = layer.features

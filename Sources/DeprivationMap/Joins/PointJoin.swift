@@ -11,6 +11,7 @@ public struct PointJoinOptions: Sendable, Hashable {
     /// Worker threads; results do not depend on it.
     public var threads: Int
 
+    /// Options: no nearest-area fallback, boundary points included, one thread per core.
     public init(nearestWithin: Double? = nil, includeBoundary: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.nearestWithin = nearestWithin
         self.includeBoundary = includeBoundary
@@ -80,9 +81,12 @@ public struct PointJoinResult: Sendable {
 public enum PointJoin {
     /// Joins `points` to `polygons` (same CRS).
     /// - Parameters:
+    ///   - points: the points.
+    ///   - polygons: the polygons (`nil` for a feature without geometry).
+    ///   - options: the nearest-polygon fallback, boundary rule and threads.
     ///   - labels: area codes used to name repaired polygons (optional).
     ///   - progress: called with (points done, points) from worker threads.
-    /// - Throws: ``GEOSError``.
+    /// - Throws: `GEOSError`.
     public static func join(points: [Coordinate], polygons: [Geometry?], labels: [String]? = nil,
                             options: PointJoinOptions = PointJoinOptions(),
                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> PointJoinResult {
@@ -133,7 +137,7 @@ public enum PointJoin {
     }
 
     /// Polygons with invalid ones replaced by their GEOS make-valid repair (checked on all cores).
-    /// - Throws: ``GEOSError``.
+    /// - Throws: `GEOSError`.
     public static func repairInvalid(_ polygons: [Geometry?], labels: [String]?, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ([Geometry?], [RepairedArea]) {
         let repairs = try parallelChunks(count: polygons.count, threads: threads) { range -> [(Int, Geometry?, RepairReport)] in
             let engine = try GeometryEngine()

@@ -30,6 +30,7 @@ public struct MapLayers: Sendable {
     /// Services outside every area but within this distance get the nearest area.
     public var nearestWithin: Double?
 
+    /// Layers to add to a map; every one optional.
     public init(wimd: DeprivationTable? = nil, services: [ServiceSet] = [], wards: Areas? = nil,
                 wardCentroids: [String: Coordinate]? = nil, nearestWithin: Double? = nil) {
         self.wimd = wimd
@@ -42,8 +43,11 @@ public struct MapLayers: Sendable {
 
 /// One row of the by-decile table.
 public struct DecileRow: Sendable, Hashable {
+    /// IMD decile, 1 = most deprived.
     public var decile: Int
+    /// Areas in the decile.
     public var areas: Int
+    /// People in the decile's areas.
     public var population: Double
     /// Service counts by type, in ``AreaMap/serviceKinds`` order.
     public var services: [Int]
@@ -63,19 +67,29 @@ public struct DecileRow: Sendable, Hashable {
 public struct AreaMap: Sendable {
     /// The selected areas.
     public var areas: Areas
+    /// The region in words.
     public var regionDescription: String
+    /// English IMD per selected area, when the frame's table is English.
     public var imdJoin: DeprivationJoin?
+    /// Welsh WIMD per selected area, when given.
     public var wimdJoin: DeprivationJoin?
+    /// People per selected area.
     public var population: [Double?]
+    /// Where the population came from, in words.
     public var populationSource: String?
+    /// Decile within the region by count of areas (1 = most deprived).
     public var localDecile: [Int?]
+    /// Decile within the region by population (each holds about a tenth of the people).
     public var localDecilePopulation: [Int?]
+    /// The kinds of the counted services, in ``services`` order.
     public var serviceKinds: [ServiceKind]
     /// Per service kind, per area: count.
     public var serviceCounts: [[Int]]
     /// Per service kind: per point, the area index (into ``areas``) or -1 when outside the region.
     public var serviceAreas: [[Int]]
+    /// The services, in the areas' CRS.
     public var services: [ServiceSet]
+    /// The ward aggregation, when wards were given.
     public var wards: WardAggregation?
     /// What the map noticed: mismatches, repairs, skipped rows, in the order found.
     public var diagnostics: [Diagnostic]
@@ -84,7 +98,7 @@ public struct AreaMap: Sendable {
     public var notes: [String] { diagnostics.map(\.description) }
 
     /// Builds the map of the frame's region.
-    /// - Throws: ``GEOSError``, ``ProjectionError``.
+    /// - Throws: `GEOSError`, `ProjectionError`.
     public static func build(_ frame: AnalysisFrame, layers: MapLayers = MapLayers(), progress: ProgressCallback? = nil) throws -> AreaMap {
         var notes = frame.diagnostics
         let areas = frame.areas.subset(frame.selected)

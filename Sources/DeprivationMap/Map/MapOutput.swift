@@ -18,7 +18,7 @@ public enum MapOutput {
     }
 
     /// Writes `layer` as RFC 7946 GeoJSON (reprojecting to EPSG:4326 on all cores when needed).
-    /// - Throws: ``ConversionError``, ``OutputError``, ``GeoJSONError``.
+    /// - Throws: ``ConversionError``, `OutputError`, `GeoJSONError`.
     public static func writeGeoJSON(_ layer: FeatureLayer, to path: String, attribution: String?, precision: Int = 6) throws {
         var features = layer.features
         if layer.crs != .wgs84 {
@@ -32,7 +32,7 @@ public enum MapOutput {
     }
 
     /// Writes the attributes of `layer` as CSV (no geometry).
-    /// - Throws: ``OutputError``.
+    /// - Throws: `OutputError`.
     public static func writeCSV(_ layer: FeatureLayer, to path: String) throws {
         let csv = try CSVWriter(path: path, header: layer.schema.names)
         for f in layer.features { try csv.writeRow(f.values.map(\.text)) }
@@ -40,7 +40,7 @@ public enum MapOutput {
     }
 
     /// Writes a table of text cells as CSV.
-    /// - Throws: ``OutputError``.
+    /// - Throws: `OutputError`.
     public static func writeTable(header: [String], rows: [[String]], to path: String) throws {
         let csv = try CSVWriter(path: path, header: header)
         for row in rows { try csv.writeRow(row) }

@@ -10,15 +10,21 @@ import Foundation
 /// the population-weighted mean national rank), with a rank (1 = most deprived) and decile within
 /// the wards reached.
 public struct WardAggregation: Sendable {
+    /// One ward with the LSOAs assigned to it.
     public struct Ward: Sendable {
+        /// Ward code.
         public var code: String
+        /// Ward name.
         public var name: String
         /// LSOAs assigned by best fit.
         public var lsoaCount: Int
+        /// People of the LSOAs assigned by best fit.
         public var populationBestFit: Double
+        /// People shared to the ward by area overlap.
         public var populationOverlap: Double
         /// Population-weighted mean score (or mean rank, see ``WardAggregation/measure``).
         public var measureBestFit: Double?
+        /// The measure by area overlap.
         public var measureOverlap: Double?
         /// Rank within the wards, 1 = most deprived (best-fit measure).
         public var rank: Int?
@@ -27,6 +33,7 @@ public struct WardAggregation: Sendable {
     }
     /// "IMD score" or "IMD rank".
     public var measure: String
+    /// Every ward reached, in the order of the ward layer.
     public var wards: [Ward]
     /// Per LSOA (in the order given): index into ``wards`` by best fit, or -1.
     public var bestFit: [Int]
@@ -45,7 +52,7 @@ public struct WardAggregation: Sendable {
     ///   - centroids: population-weighted centroids by LSOA code, in the areas' CRS.
     ///   - wards: ward polygons in the same CRS.
     ///   - geography: the ONS lookup to compare the best fit with.
-    /// - Throws: ``GEOSError``.
+    /// - Throws: `GEOSError`.
     public static func aggregate(lsoas: Areas, population: [Double?], records: [DeprivationRecord?], centroids: [String: Coordinate]?,
                                  wards: Areas, geography: AreaGeography?) throws -> WardAggregation {
         let engine = try GeometryEngine()
@@ -128,7 +135,7 @@ public struct WardAggregation: Sendable {
 
 /// Reads a centroid table (ONS population-weighted centroids): code column and either
 /// easting/northing (EPSG:27700) or longitude/latitude (EPSG:4326), returned in `crs`.
-/// - Throws: ``CSVError``, ``ProjectionError``.
+/// - Throws: `CSVError`, `ProjectionError`.
 public func readCentroids(path: String, crs: CRS) throws -> [String: Coordinate] {
     let preferGeographic = crs.isGeographic
     let (layer, _) = try CSVPointReader.read(path: path, options: CSVPointOptions(preferGeographic: preferGeographic))

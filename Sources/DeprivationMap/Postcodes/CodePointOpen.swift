@@ -51,6 +51,7 @@ public struct PostcodePoints: Sendable {
     /// The CRS of ``coordinates``: British National Grid.
     public let crs = CRS.britishNationalGrid
 
+    /// An empty set, filled by ``CodePointOpen/read(path:progress:)``.
     public init() {}
 
     /// Number of postcode rows read, with and without coordinates.
@@ -112,8 +113,10 @@ public enum PostcodeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// ```
 public enum CodePointOpen {
     /// Reads `path` (a `.zip` or a CSV/CSV.gz extract).
-    /// - Parameter progress: called with (files done, files) while a zip is read.
-    /// - Throws: ``CompressionError``, ``CSVError``, ``PostcodeError``.
+    /// - Parameters:
+    ///   - path: the Code-Point Open zip, or a CSV (or CSV.gz) extract.
+    ///   - progress: called with (files done, files) while a zip is read.
+    /// - Throws: `CompressionError`, `CSVError`, ``PostcodeError``.
     public static func read(path: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> PostcodePoints {
         if path.lowercased().hasSuffix(".zip") { return try readZip(path: path, progress: progress) }
         let table = try CSVTable(path: path)

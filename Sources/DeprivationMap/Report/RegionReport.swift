@@ -1,45 +1,64 @@
 import Foundation
 import GeoProjection
 
-/// Settings of the food-van part of a region report (see ``FoodVanInput``).
+/// Settings of the food-van part of a region report (see ``FoodVanSpec``).
 public struct ReportFoodVanSettings: Sendable, Hashable {
     /// Depot in EPSG:27700 and its label; `nil` for the default: the population-weighted centroid
     /// of the region's area nearest the population-weighted centre of its Core20 areas.
     public var depot: Coordinate?
+    /// How the depot is named in outputs.
     public var depotLabel: String?
+    /// Target IMD deciles (Core20 by default).
     public var deciles: Set<Int> = [1, 2]
+    /// Low food provision: nearest store farther than this, metres.
     public var foodThreshold = 1_000.0
+    /// Walking radius of a stop, metres.
     public var walkRadius = 800.0
+    /// Stops asked for; `nil` for the fewest that reach everyone reachable.
     public var stops: Int?
+    /// Visit days; `nil` for as few as the day allows.
     public var days: Int?
+    /// Length of a day, minutes.
     public var dayMinutes = 420.0
+    /// Time at each stop, minutes.
     public var stopMinutes = 60.0
+    /// Driving speed, km/h.
     public var speedKmh = 25.0
+    /// Road distance ÷ straight-line distance.
     public var detour = 1.3
+    /// Seed of the route search.
     public var seed: UInt64 = 1
+    /// The defaults: Core20, 1 km, an 800 m walk, seven-hour days, an hour a stop.
     public init() {}
 }
 
 /// Everything a region report is built from, beyond its frame.
 public struct RegionReportInput: Sendable {
+    /// Page title; "Deprivation and access to services: REGION" when `nil`.
     public var title: String?
     /// The frame: areas (national or wider than the region, so that access near the edge sees
     /// the people and services beyond it), IMD, population, origins and the region.
     public var frame: AnalysisFrame
+    /// GP practices.
     public var gp: ServiceSet
     /// GP FTE per practice, for the inverse-care-law measure (GP FTE per 100,000 by 2SFCA).
     public var gpCapacity: ServiceCapacity?
+    /// Community pharmacies.
     public var pharmacy: ServiceSet
     /// Food stores (supermarkets): access and the food-van targets.
     public var foodStores: ServiceSet
     /// Catchment of the GP 2SFCA, metres.
     public var catchmentRadius = 10_000.0
+    /// Settings of the food-van part.
     public var foodVan = ReportFoodVanSettings()
+    /// Monte Carlo simulations of the SII limits.
     public var draws = 100_000
+    /// Seed of the simulations.
     public var seed: UInt64 = 1
     /// Input files, for the sources list and the attribution.
     public var inputFiles: [String] = []
 
+    /// A report of `frame`'s region with these services and the default settings.
     public init(frame: AnalysisFrame, gp: ServiceSet, pharmacy: ServiceSet, foodStores: ServiceSet) {
         self.frame = frame
         self.gp = gp
@@ -50,8 +69,11 @@ public struct RegionReportInput: Sendable {
 
 /// A table behind numbers on the report page: the CSV file and its rows as written.
 public struct ReportTable: Sendable, Hashable {
+    /// The CSV file name in the report folder.
     public var file: String
+    /// Column names.
     public var header: [String]
+    /// Rows as written.
     public var rows: [[String]]
 
     /// The cell of the row whose first column is `key`, in `column`.
@@ -69,8 +91,11 @@ public struct ReportTable: Sendable, Hashable {
 /// try ReportWriter.write(report, to: "out/mse-report")   // index.html, GeoJSON layers, CSV tables
 /// ```
 public struct RegionReport: Sendable {
+    /// Page title.
     public var title: String
+    /// The region in words.
     public var regionDescription: String
+    /// The region's areas, IMD and services per area.
     public var map: AreaMap
     /// Nearest GP practice, pharmacy and food store (km) for every area, in that order.
     public var access: [AccessResult]
@@ -82,13 +107,19 @@ public struct RegionReport: Sendable {
     public var gapUnavailable: String?
     /// Catchment radius of ``gpSupply``, metres.
     public var catchmentRadius: Double
+    /// The food-van plan, when one could be made.
     public var foodVan: FoodVanPlan?
     /// Why there is no food-van plan.
     public var foodVanSkipped: String?
+    /// How the default depot was chosen, when it was not given.
     public var depotNote: String?
+    /// The licence notice of the inputs.
     public var attribution: String?
+    /// Input files, for the sources list.
     public var inputFiles: [String]
+    /// What the joins noticed, in words.
     public var notes: [String]
+    /// When the report was made.
     public var generated: Date
     /// The areas' polygons in EPSG:27700, for the map on the page (same order as `map.areas`).
     public var areaShapes: [Geometry?]
@@ -97,7 +128,7 @@ public struct RegionReport: Sendable {
     public static let accessKinds: [ServiceKind] = [.gp, .pharmacy, .supermarket]
 
     /// Runs the joins, the access measures, the gap and the food-van plan on one frame.
-    /// - Throws: ``AccessError``, ``GEOSError``, ``ProjectionError``; no food-van plan and no SII
+    /// - Throws: ``AccessError``, `GEOSError`, `ProjectionError`; no food-van plan and no SII
     ///   are reported in ``foodVanSkipped`` and ``gapUnavailable``, not thrown.
     public static func build(_ input: RegionReportInput, progress: ProgressCallback? = nil) throws -> RegionReport {
         func stage(_ name: String, _ step: Int) { progress?(ProgressEvent(stage: name, done: step, total: 6)) }

@@ -3,7 +3,9 @@ import Foundation
 
 /// Why a report folder could not be written.
 public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The folder (or its parent) cannot be written.
     case notWritable(path: String, reason: String)
+    /// The folder exists and holds something other than an earlier report; it is not replaced.
     case notAReportFolder(path: String)
 
     public var description: String {
@@ -50,7 +52,7 @@ public enum ReportWriter {
     }
 
     /// Writes every file of the report to `directory`; returns the file names written.
-    /// - Throws: ``ReportError``, ``OutputError``, writer errors. Nothing is left at `directory`
+    /// - Throws: ``ReportError``, `OutputError`, writer errors. Nothing is left at `directory`
     ///   (nor under a temporary name) when it throws.
     @discardableResult
     public static func write(_ report: RegionReport, to directory: String) throws -> [String] {

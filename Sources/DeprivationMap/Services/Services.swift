@@ -12,6 +12,7 @@ public struct ServiceSet: Sendable {
     public var names: [String]
     /// Points, in ``crs``.
     public var points: [Coordinate]
+    /// The CRS of ``points``.
     public var crs: CRS
     /// How the points were located: "coordinates in the file" or "postcode (Code-Point Open)".
     public var located: String
@@ -24,7 +25,7 @@ public struct ServiceSet: Sendable {
     public var postcodes: [String] = []
 
     /// The points transformed to `target` (one PROJ context per thread).
-    /// - Throws: ``ProjectionError``.
+    /// - Throws: `ProjectionError`.
     public func reprojected(to target: CRS) throws -> ServiceSet {
         var copy = self
         copy.points = try transformPoints(points, from: crs, to: target)
@@ -35,8 +36,11 @@ public struct ServiceSet: Sendable {
 
 /// Why a services file could not be read.
 public enum ServiceError: Error, Sendable, Equatable, AdvisedError {
+    /// The file locates services by postcode, and no Code-Point Open was given.
     case needsPostcodes(path: String)
+    /// Neither coordinate nor postcode columns were found.
     case noLocation(path: String, header: [String])
+    /// No row could be located.
     case noPoints(path: String)
     /// A row filter names a column the file does not have.
     case unknownFilterColumn(path: String, column: String, header: [String])
@@ -81,8 +85,11 @@ public enum ServiceError: Error, Sendable, Equatable, AdvisedError {
 public enum ServiceReader {
     /// Keep the rows whose `column` holds one of `values` (compared trimmed, ignoring case).
     public struct RowFilter: Sendable, Hashable, CustomStringConvertible {
+        /// The column compared.
         public var column: String
+        /// The values kept (compared trimmed, ignoring case).
         public var values: [String]
+        /// Keeps rows whose `column` holds one of `values`.
         public init(column: String, values: [String]) {
             self.column = column
             self.values = values
@@ -96,10 +103,12 @@ public enum ServiceReader {
 
     /// Reads `path`.
     /// - Parameters:
+    ///   - path: the services file.
     ///   - kind: the kind of service; taken from the file name when `nil`.
     ///   - postcodes: Code-Point Open points and their index, for files located by postcode.
-    /// - Throws: ``ServiceError``, reader errors.
+    ///   - options: how to read it (CRS, encoding, CSV columns).
     ///   - filters: keep only the rows matching every filter (not for the ODS layouts).
+    /// - Throws: ``ServiceError``, reader errors.
     public static func read(path: String, kind: ServiceKind? = nil, postcodes: (PostcodePoints, [String: Int])? = nil,
                             options: VectorReadOptions = VectorReadOptions(), filters: [RowFilter] = []) throws -> ServiceSet {
         let kind = kind ?? ServiceKind(rawValue: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Something an analysis noticed and the user should know: rows left out, areas without a value,
 /// a repair. It names what it can (file, line, field, area codes) and says what to change as an
-/// ``Advice`` that a front end words in its own vocabulary.
+/// `Advice` that a front end words in its own vocabulary.
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// What was found, in words.
     public var message: String
@@ -17,6 +17,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// What to change, when the user can.
     public var advice: Advice?
 
+    /// A diagnostic: `message` in words, with what it concerns and what to change.
     public init(_ message: String, file: String? = nil, line: Int? = nil, field: String? = nil, codes: [String] = [], advice: Advice? = nil) {
         self.message = message
         self.file = file

@@ -23,8 +23,10 @@ public enum PlausibleValues {
     /// - Parameters:
     ///   - value: the number read.
     ///   - maximum: the ceiling (one of the constants above).
-    ///   - path: the file; `line`: its line (1-based, header = 1); `field`: the column's header;
-    ///     `code`: the area or service code of the row, when known.
+    ///   - path: the file.
+    ///   - line: its line (1-based, header = 1).
+    ///   - field: the column's header.
+    ///   - code: the area or service code of the row, when known.
     /// - Throws: ``ImplausibleValueError``.
     public static func check(_ value: Double, maximum: Double, path: String, line: Int, field: String, code: String?) throws -> Double {
         guard value.isFinite, value >= 0, value <= maximum else {
