@@ -27,8 +27,8 @@ func read() throws -> (Areas, DeprivationTable, AreaValues, Centroids, AreaGeogr
     let gp = try ServiceReader.read(path: data + "/services/gp/gp_practices_active_2025-05_geocoded.csv", kind: .gp)
     let pharmacy = try ServiceReader.read(path: data + "/services/pharmacy/pharmacies_active_2025-04_geocoded.csv", kind: .pharmacy)
     let stores = try ServiceReader.read(path: data + "/services/retail/geolytix_retail_points_v24_202206.csv", kind: .supermarket,
-                                        filters: [.init(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
-    let fte = try ServiceCapacity.read(path: data + "/services/gp/heec_workforce_year_practice.csv", valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [("Year", "2025")])
+                                        filters: [RowFilter(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
+    let fte = try ServiceCapacity.read(path: data + "/services/gp/heec_workforce_year_practice.csv", valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [RowFilter(column: "Year", equals: "2025")])
     return (areas, imd, population, centroids, geography, gp, pharmacy, stores, fte)
 }
 

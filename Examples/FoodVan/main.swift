@@ -17,7 +17,7 @@ do {
     let frame = try AnalysisFrame(data: data, selection: RegionSelection(districts: ["Southend-on-Sea", "Thurrock", "Basildon"]))
     let storesPath = try data.require(DataFolder.retailPoints)
     let stores = try ServiceReader.read(path: storesPath, kind: "food_store",
-                                        filters: [.init(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
+                                        filters: [RowFilter(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
     let depot = try CodePointOpen.locate("SS2 6ER", path: try data.require(DataFolder.codePointOpen))
     var spec = FoodVanSpec(depot: Depot(point: depot, label: "SS2 6ER"))
     spec.stops = 10

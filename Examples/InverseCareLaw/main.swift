@@ -12,7 +12,7 @@ do {
     let frame = try AnalysisFrame(data: data, region: "Mid and South Essex")
     let gps = try ServiceReader.read(path: try data.require(DataFolder.gpPractices), kind: .gp)
     var spec = AccessSpec(measure: .twoStep, radius: 10_000)
-    spec.capacity = try ServiceCapacity.read(path: try data.require(DataFolder.gpWorkforce), valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [("Year", "2025")])
+    spec.capacity = try ServiceCapacity.read(path: try data.require(DataFolder.gpWorkforce), valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [RowFilter(column: "Year", equals: "2025")])
     let result = try AccessAnalysis.run(frame, services: gps, spec: spec)
     let report = try GapReport(result, title: "GP supply and the inverse care law", higherIsBetter: true, grouping: "IMD 2025 deciles")
     print(GroupTable.render(report.deciles, label: "decile", showShare: false) + "\n\n" + report.verdict)

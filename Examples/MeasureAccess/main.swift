@@ -11,7 +11,7 @@ let data = DataFolder.fromEnvironment() ?? DataFolder(root: "../shared/geodata")
 do {
     let frame = try AnalysisFrame(data: data, region: "Mid and South Essex")
     let stores = try ServiceReader.read(path: try data.require(DataFolder.retailPoints), kind: .supermarket,
-                                        filters: [.init(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
+                                        filters: [RowFilter(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
     let nearest = try AccessAnalysis.run(frame, services: stores, spec: AccessSpec(measure: .nearest))
     print(nearest.report())
 
@@ -21,7 +21,7 @@ do {
 
     var catchment = AccessSpec(measure: .twoStep, radius: 10_000)
     catchment.capacity = try ServiceCapacity.read(path: try data.require(DataFolder.gpWorkforce), valueColumn: "TOTAL_GP_EXTGL_FTE",
-                                                  filters: [("Year", "2025")])
+                                                  filters: [RowFilter(column: "Year", equals: "2025")])
     let supply = try AccessAnalysis.run(frame, services: gps, spec: catchment)
     print(supply.method)
     print(supply.inequality.statisticsText)

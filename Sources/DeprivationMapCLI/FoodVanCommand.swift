@@ -150,16 +150,16 @@ struct FoodVanCommand: ParsableCommand {
         return Double(h * 60 + m)
     }
 
-    func storeFilters(path: String) throws -> ([ServiceReader.RowFilter], String?) {
+    func storeFilters(path: String) throws -> ([RowFilter], String?) {
         if let storeSizes, storeSizes.lowercased() == "all" { return ([], nil) }
         let header = (try? CSVTable(path: path))?.header.map(CSVTable.normalise) ?? []
         let hasSize = header.contains("sizecode")
         if let storeSizes {
             let values = storeSizes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return ([ServiceReader.RowFilter(column: "size_code", values: values)], nil)
+            return ([RowFilter(column: "size_code", values: values)], nil)
         }
         guard hasSize else { return ([], "\(URL(fileURLWithPath: path).lastPathComponent) has no size_code column: every store counts.") }
-        return ([ServiceReader.RowFilter(column: "size_code", values: ["Mid-size", "Large", "Very large"])], nil)
+        return ([RowFilter(column: "size_code", values: ["Mid-size", "Large", "Very large"])], nil)
     }
 
     func run() throws {

@@ -65,7 +65,7 @@ struct GapCommand: ParsableCommand {
         guard URL(fileURLWithPath: output).pathExtension.lowercased() == "md" else {
             throw ValidationError("-o must end in .md (the JSON and tables are written beside it).")
         }
-        for w in practiceWhere where !w.contains("=") { throw ValidationError("--practice-where takes COLUMN=VALUE; got '\(w)'.") }
+        for w in practiceWhere where RowFilter.parse(w) == nil { throw ValidationError("--practice-where takes COLUMN=VALUE; got '\(w)'.") }
     }
 
     func run() throws {

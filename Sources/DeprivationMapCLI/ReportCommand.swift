@@ -163,13 +163,13 @@ struct ReportCommand: ParsableCommand {
         let pharmacySet = try services(pharmacyPath, .pharmacy)
         reading?(ProgressEvent(stage: "reading services", done: 2, total: 4))
         let header = (try? CSVTable(path: storePath))?.header.map(CSVTable.normalise) ?? []
-        var filters: [ServiceReader.RowFilter] = []
+        var filters: [RowFilter] = []
         if storeSizes.lowercased() != "all" && header.contains("sizecode") {
-            filters = [ServiceReader.RowFilter(column: "size_code", values: storeSizes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })]
+            filters = [RowFilter(column: "size_code", values: storeSizes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })]
         }
         let stores = try ServiceReader.read(path: storePath, kind: .supermarket, filters: filters)
         reading?(ProgressEvent(stage: "reading services", done: 3, total: 4))
-        let capacity = try ServiceCapacity.read(path: workforcePath, valueColumn: gpFteColumn, filters: [("Year", gpYear)])
+        let capacity = try ServiceCapacity.read(path: workforcePath, valueColumn: gpFteColumn, filters: [RowFilter(column: "Year", equals: gpYear)])
         files += [gpPath, workforcePath, pharmacyPath, storePath]
         step("read inputs")
 

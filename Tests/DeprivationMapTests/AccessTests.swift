@@ -146,7 +146,7 @@ struct AccessTests {
         let capacity = scratch.path("cap.csv")
         try "Practice.Code,Year,FTE\nP1,2024,3\nP1,2025,4\nP2,2025,NA\n".write(toFile: capacity, atomically: true, encoding: .utf8)
         #expect(throws: AccessError.self) { try ServiceCapacity.read(path: capacity, valueColumn: "FTE") }
-        let c = try ServiceCapacity.read(path: capacity, valueColumn: "FTE", filters: [("Year", "2025")])
+        let c = try ServiceCapacity.read(path: capacity, valueColumn: "FTE", filters: [RowFilter(column: "Year", equals: "2025")])
         #expect(c.values == ["P1": 4] && c.skipped.count == 1)
 
         let ages = scratch.path("ages.csv")

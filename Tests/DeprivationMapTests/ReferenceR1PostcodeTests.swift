@@ -10,11 +10,8 @@ struct ReferenceR1PostcodeTests {
     /// The join, computed once for the tests of this suite.
     static let shared: Result<(PostcodePoints, Areas, PointJoinResult, PointJoinResult), Error> = Result {
         let postcodes = try CodePointOpen.read(path: try TestData.path("postcodes/codepo_gb_2025-04.zip"))
-        var areas = try Areas.load(path: try TestData.path("boundaries/lsoa11_ew_bsc/lsoa11_ew_bsc_v3.shp"))
         // Joined in British National Grid, the postcodes' own CRS: the polygons are transformed.
-        areas.layer.features = try Converter.reproject(areas.layer.features, from: areas.crs, to: .britishNationalGrid,
-                                                       options: ProjectionOptions(), inputPath: areas.path)
-        areas.layer.crs = .britishNationalGrid
+        let areas = try Areas.load(path: try TestData.path("boundaries/lsoa11_ew_bsc/lsoa11_ew_bsc_v3.shp")).reprojected(to: .britishNationalGrid)
         let points = postcodes.coordinates
         let plain = try PointJoin.join(points: points, polygons: areas.geometries, labels: areas.codes)
         // The nearest-polygon fallback within 1 km, beyond R1's farthest outside point (669 m).

@@ -16,7 +16,7 @@ public struct ServiceCapacity: Sendable {
     /// keeping rows where every `filters` column equals its value (e.g. `Year=2025`).
     /// - Throws: ``AccessError/capacity(path:reason:advice:)`` for a missing column or an identifier on
     ///   two kept rows (name a filter to keep one row per service).
-    public static func read(path: String, valueColumn: String, idColumn: String? = nil, filters: [(String, String)] = []) throws -> ServiceCapacity {
+    public static func read(path: String, valueColumn: String, idColumn: String? = nil, filters: [RowFilter] = []) throws -> ServiceCapacity {
         let table = try CSVTable(path: path)
         func find(_ name: String) throws -> Int {
             guard let c = table.column([name]) else {
@@ -34,11 +34,11 @@ public struct ServiceCapacity: Sendable {
             }
             id = c
         }
-        let conditions = try filters.map { (try find($0.0), $0.1) }
+        let conditions = try filters.map { (try find($0.column), $0) }
         var result = ServiceCapacity(path: path, column: table.header[value], values: [:], skipped: [])
         var firstLine: [String: Int] = [:]
         try table.forEachRow { row in
-            for (c, v) in conditions where row.trimmed(c) != v { return }
+            for (c, f) in conditions where !f.keeps(row.trimmed(c)) { return }
             let key = row.trimmed(id)
             guard !key.isEmpty else { return }
             guard let v = row.double(value), v.isFinite, v >= 0 else {
@@ -53,7 +53,7 @@ public struct ServiceCapacity: Sendable {
             result.values[key] = try PlausibleValues.check(v, maximum: PlausibleValues.maximumQuantity, path: path, line: row.line, field: table.header[value], code: key)
         }
         guard !result.values.isEmpty else {
-            throw AccessError.capacity(path: path, reason: "no row left with a value in \(table.header[value])" + (filters.isEmpty ? "" : " after the filter \(filters.map { "\($0.0)=\($0.1)" }.joined(separator: ", "))"), advice: nil)
+            throw AccessError.capacity(path: path, reason: "no row left with a value in \(table.header[value])" + (filters.isEmpty ? "" : " after the filter \(filters.map(\.description).joined(separator: ", "))"), advice: nil)
         }
         return result
     }

@@ -24,7 +24,7 @@ public enum AccessMeasure: String, Sendable, Hashable, CaseIterable, Codable {
 ///
 /// ```swift
 /// var spec = AccessSpec(measure: .twoStep, radius: 10_000)
-/// spec.capacity = try ServiceCapacity.read(path: workforce, valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [("Year", "2025")])
+/// spec.capacity = try ServiceCapacity.read(path: workforce, valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [RowFilter(column: "Year", equals: "2025")])
 /// ```
 public struct AccessSpec: Sendable {
     /// What to measure.

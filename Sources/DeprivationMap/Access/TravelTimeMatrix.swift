@@ -62,81 +62,111 @@ public struct TravelTimeMatrix: Sendable {
     public static func match(_ loaded: TravelTimeTable, areaCodes: [String], areaNames: [String], serviceIds: [String],
                              servicePostcodes: [String]) throws -> TravelTimeMatrix {
         let table = loaded.table
-        let path = table.path
+        var matcher = MatrixMatcher(areaCodes: areaCodes, areaNames: areaNames, serviceIds: serviceIds, servicePostcodes: servicePostcodes)
         let names = table.header.map(CSVTable.normalise)
-        let byCode = Dictionary(areaCodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let byName = Dictionary(areaNames.enumerated().map { (CSVTable.normalise($1), $0) }, uniquingKeysWith: { a, _ in a })
-        var serviceIndex: [String: Int] = [:]
-        for (j, pc) in servicePostcodes.enumerated() where !pc.isEmpty { serviceIndex[pc] = serviceIndex[pc] ?? j }
-        for (j, id) in serviceIds.enumerated() where !id.isEmpty { serviceIndex[id] = j }
-        func service(_ key: String) -> Int? {
-            serviceIndex[key] ?? Postcode.normalise(key).flatMap { serviceIndex[$0] }
-        }
-        var usesNames = false
-        func area(_ key: String) -> Int? {
-            if let i = byCode[key] { return i }
-            if let i = byName[CSVTable.normalise(key)] { usesNames = true; return i }
-            return nil
-        }
-
-        var rows = [[(Int32, Double)]](repeating: [], count: areaCodes.count)
-        var seenRow = [Bool](repeating: false, count: areaCodes.count)
-        var seenService = [Bool](repeating: false, count: serviceIds.count)
-        var unknownAreas: [String] = [], unknownServices: [String] = []
-        var missing = 0
-        var examples: [String] = []
-        let layout: Layout
-
         let origin = names.firstIndex { ["origin", "from", "origincode", "areacode", "lsoa", "lsoacode", "lsoa11cd", "lsoa21cd", "lsoa11code", "lsoa21code"].contains($0) }
         let destination = names.firstIndex { ["destination", "dest", "to", "service", "servicecode", "serviceid", "destinationcode", "postcode", "unit"].contains($0) }
         let cost = names.firstIndex { ["cost", "time", "minutes", "traveltime", "duration", "distance", "value"].contains($0) }
+        let layout: Layout
         if let origin, let destination, let cost, table.header.count <= 6 {
             layout = .long
-            var unknownA = Set<String>(), unknownS = Set<String>()
-            try table.forEachRow { row in
-                let a = row.trimmed(origin), s = row.trimmed(destination)
-                guard let i = area(a) else { if unknownA.insert(a).inserted { unknownAreas.append(a) }; return }
-                seenRow[i] = true
-                guard let j = service(s) else { if unknownS.insert(s).inserted { unknownServices.append(s) }; return }
-                seenService[j] = true
-                guard let c = row.double(cost), c.isFinite, c >= 0 else {
-                    missing += 1
-                    if examples.count < 5 { examples.append("\(a) → \(s) (line \(row.line))") }
-                    return
-                }
-                rows[i].append((Int32(j), try PlausibleValues.check(c, maximum: PlausibleValues.maximumCost, path: path, line: row.line, field: table.header[cost], code: a)))
-            }
+            try matcher.readLong(table, origin: origin, destination: destination, cost: cost)
         } else {
             guard table.header.count >= 2 else {
-                throw AccessError.matrix(path: path, reason: "neither a wide matrix (area column then one column per service) nor a long one (origin, destination, cost columns); the columns are \(table.header.prefix(8).joined(separator: ", "))")
+                throw AccessError.matrix(path: table.path, reason: "neither a wide matrix (area column then one column per service) nor a long one (origin, destination, cost columns); the columns are \(table.header.prefix(8).joined(separator: ", "))")
             }
             layout = .wide
-            let columns: [Int?] = table.header.indices.map { c in
-                guard c > 0 else { return nil }
-                let j = service(table.header[c].trimmingCharacters(in: .whitespaces))
-                if j == nil { unknownServices.append(table.header[c]) } else { seenService[j!] = true }
-                return j
+            try matcher.readWide(table)
+        }
+        return try matcher.result(path: table.path, layout: layout)
+    }
+}
+
+/// Matches the rows and columns of a travel-time table to the analysis areas and services,
+/// collecting the costs and everything that does not match.
+private struct MatrixMatcher {
+    let byCode: [String: Int]
+    let byName: [String: Int]
+    var serviceIndex: [String: Int] = [:]
+    var usesNames = false
+    var rows: [[(Int32, Double)]]
+    var seenRow: [Bool]
+    var seenService: [Bool]
+    var unknownAreas: [String] = [], unknownServices: [String] = []
+    var missing = 0
+    var examples: [String] = []
+
+    init(areaCodes: [String], areaNames: [String], serviceIds: [String], servicePostcodes: [String]) {
+        byCode = Dictionary(areaCodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        byName = Dictionary(areaNames.enumerated().map { (CSVTable.normalise($1), $0) }, uniquingKeysWith: { a, _ in a })
+        for (j, pc) in servicePostcodes.enumerated() where !pc.isEmpty { serviceIndex[pc] = serviceIndex[pc] ?? j }
+        for (j, id) in serviceIds.enumerated() where !id.isEmpty { serviceIndex[id] = j }
+        rows = Array(repeating: [], count: areaCodes.count)
+        seenRow = Array(repeating: false, count: areaCodes.count)
+        seenService = Array(repeating: false, count: serviceIds.count)
+    }
+
+    /// The service of a key: an identifier, or a postcode in any spelling.
+    func service(_ key: String) -> Int? {
+        serviceIndex[key] ?? Postcode.normalise(key).flatMap { serviceIndex[$0] }
+    }
+
+    /// The area of a key: a code, else a name.
+    mutating func area(_ key: String) -> Int? {
+        if let i = byCode[key] { return i }
+        if let i = byName[CSVTable.normalise(key)] { usesNames = true; return i }
+        return nil
+    }
+
+    /// One row per pair: origin, destination, cost.
+    mutating func readLong(_ table: CSVTable, origin: Int, destination: Int, cost: Int) throws {
+        var unknownA = Set<String>(), unknownS = Set<String>()
+        try table.forEachRow { row in
+            let a = row.trimmed(origin), s = row.trimmed(destination)
+            guard let i = area(a) else { if unknownA.insert(a).inserted { unknownAreas.append(a) }; return }
+            seenRow[i] = true
+            guard let j = service(s) else { if unknownS.insert(s).inserted { unknownServices.append(s) }; return }
+            seenService[j] = true
+            guard let c = row.double(cost), c.isFinite, c >= 0 else {
+                missing += 1
+                if examples.count < 5 { examples.append("\(a) → \(s) (line \(row.line))") }
+                return
             }
-            try table.forEachRow { row in
-                let a = row.trimmed(0)
-                guard let i = area(a) else { unknownAreas.append(a); return }
-                seenRow[i] = true
-                for c in 1..<min(row.count, columns.count) {
-                    guard let j = columns[c] else { continue }
-                    if let v = row.double(c), v.isFinite, v >= 0 {
-                        rows[i].append((Int32(j), try PlausibleValues.check(v, maximum: PlausibleValues.maximumCost, path: path, line: row.line, field: table.header[c], code: a)))
-                    } else {
-                        missing += 1
-                        if examples.count < 5 { examples.append("\(a) → \(table.header[c]) (line \(row.line))") }
-                    }
+            rows[i].append((Int32(j), try PlausibleValues.check(c, maximum: PlausibleValues.maximumCost, path: table.path, line: row.line, field: table.header[cost], code: a)))
+        }
+    }
+
+    /// An area column, then one column per service.
+    mutating func readWide(_ table: CSVTable) throws {
+        var columns: [Int?] = [nil]
+        for c in table.header.indices.dropFirst() {
+            let j = service(table.header[c].trimmingCharacters(in: .whitespaces))
+            if let j { seenService[j] = true } else { unknownServices.append(table.header[c]) }
+            columns.append(j)
+        }
+        try table.forEachRow { row in
+            let a = row.trimmed(0)
+            guard let i = area(a) else { unknownAreas.append(a); return }
+            seenRow[i] = true
+            for c in 1..<min(row.count, columns.count) {
+                guard let j = columns[c] else { continue }
+                if let v = row.double(c), v.isFinite, v >= 0 {
+                    rows[i].append((Int32(j), try PlausibleValues.check(v, maximum: PlausibleValues.maximumCost, path: table.path, line: row.line, field: table.header[c], code: a)))
+                } else {
+                    missing += 1
+                    if examples.count < 5 { examples.append("\(a) → \(table.header[c]) (line \(row.line))") }
                 }
-                if row.count < columns.count {
-                    let absent = columns[row.count...].compactMap { $0 }.count
-                    missing += absent
-                    if absent > 0 && examples.count < 5 { examples.append("\(a): \(absent) cells missing at the end of line \(row.line)") }
-                }
+            }
+            if row.count < columns.count {
+                let absent = columns[row.count...].compactMap { $0 }.count
+                missing += absent
+                if absent > 0 && examples.count < 5 { examples.append("\(a): \(absent) cells missing at the end of line \(row.line)") }
             }
         }
+    }
+
+    /// The matched matrix, or an error when no row or no column matched.
+    func result(path: String, layout: TravelTimeMatrix.Layout) throws -> TravelTimeMatrix {
         guard seenRow.contains(true) else {
             throw AccessError.matrix(path: path, reason: "no row matches an area by code or name (first keys: \(unknownAreas.prefix(3).joined(separator: ", "))); check that the matrix and the boundaries are of the same LSOA vintage.")
         }
@@ -150,7 +180,7 @@ public struct TravelTimeMatrix: Sendable {
             offsets.append(services.count)
         }
         return TravelTimeMatrix(path: path, layout: layout,
-                                neighbours: SparseNeighbours(serviceCount: serviceIds.count, offsets: offsets, services: services, costs: costs),
+                                neighbours: SparseNeighbours(serviceCount: seenService.count, offsets: offsets, services: services, costs: costs),
                                 areaKey: usesNames ? "name" : "code", unknownAreas: unknownAreas, unknownServices: unknownServices,
                                 areasWithoutRow: seenRow.indices.filter { !seenRow[$0] }, servicesWithoutColumn: seenService.indices.filter { !seenService[$0] },
                                 missingPairs: missing, missingExamples: examples)

@@ -57,21 +57,21 @@ public enum AreaError: Error, Sendable, Equatable, AdvisedError {
 /// ```
 public struct Areas: Sendable {
     /// The layer as read.
-    public var layer: FeatureLayer
+    public private(set) var layer: FeatureLayer
     /// The file it came from.
-    public var path: String
+    public private(set) var path: String
     /// Index of the code field in the layer's schema.
-    public var codeField: Int
+    public private(set) var codeField: Int
     /// Index of the name field, when there is one.
-    public var nameField: Int?
+    public private(set) var nameField: Int?
     /// Area code per feature.
-    public var codes: [String]
+    public private(set) var codes: [String]
     /// Area name per feature ("" when there is no name field).
-    public var names: [String]
+    public private(set) var names: [String]
     /// LSOA vintage told from the code field's name, when it is an LSOA layer.
-    public var vintage: LSOAVintage?
+    public private(set) var vintage: LSOAVintage?
     /// What the reader noticed.
-    public var readReport: ReadReport
+    public private(set) var readReport: ReadReport
 
     /// Geometries per feature.
     public var geometries: [Geometry?] { layer.features.map(\.geometry) }
@@ -133,6 +133,16 @@ public struct Areas: Sendable {
         var seen = Set<String>(), duplicates: [String] = []
         for c in codes where !c.isEmpty && !seen.insert(c).inserted { duplicates.append(c) }
         if !duplicates.isEmpty { throw AreaError.duplicateCodes(path: path, codes: Array(Set(duplicates)).sorted()) }
+    }
+
+    /// A copy in `target`, every polygon transformed with PROJ (one context per thread).
+    /// - Throws: ``ConversionError`` naming the record that cannot be transformed.
+    public func reprojected(to target: CRS, options: ProjectionOptions = ProjectionOptions()) throws -> Areas {
+        guard target != crs else { return self }
+        var copy = self
+        copy.layer.features = try Converter.reproject(layer.features, from: crs, to: target, options: options, inputPath: path)
+        copy.layer.crs = target
+        return copy
     }
 
     /// A copy holding only the features at `indices`, in that order.

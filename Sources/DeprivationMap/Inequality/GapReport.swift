@@ -155,7 +155,7 @@ public struct PracticeSupply: Sendable {
     ///   - imdPath: the OHID practice IMD table; the workforce table's own IMD column when `nil`.
     ///   - imdYear: the year of the practice IMD scores; the latest when `nil`.
     /// - Throws: ``AccessError/capacity(path:reason:advice:)`` for missing columns or duplicate practices.
-    public static func read(workforce: String, fteColumn: String, patientsColumn: String, filters: [(String, String)],
+    public static func read(workforce: String, fteColumn: String, patientsColumn: String, filters: [RowFilter],
                             imdPath: String?, imdYear: String?) throws -> PracticeSupply {
         let table = try CSVTable(path: workforce)
         func find(_ name: String, _ t: CSVTable) throws -> Int {
@@ -165,13 +165,13 @@ public struct PracticeSupply: Sendable {
         let code = try table.column(["practicecode", "code"]).map { $0 } ?? find("Practice.Code", table)
         let fteC = try find(fteColumn, table), patC = try find(patientsColumn, table)
         let imdC = table.column(["imd"])
-        let conditions = try filters.map { (try find($0.0, table), $0.1) }
+        let conditions = try filters.map { (try find($0.column, table), $0) }
         var result = PracticeSupply(codes: [], names: [], patients: [], fte: [], imdScore: [], notes: [])
         var seen: [String: Int] = [:]
         var ownIMD: [Double?] = []
         var skipped: [String] = []
         try table.forEachRow { row in
-            for (c, v) in conditions where row.trimmed(c) != v { return }
+            for (c, f) in conditions where !f.keeps(row.trimmed(c)) { return }
             let key = row.trimmed(code)
             if let line = seen[key] {
                 throw AccessError.capacity(path: workforce, reason: "practice \(key) appears on lines \(line) and \(row.line)",

@@ -131,7 +131,21 @@ public struct AreaMap: Sendable {
         let localDecile = imdJoin == nil ? Array(repeating: nil, count: areas.codes.count) : LocalDeciles.byCount(order: order)
         let localDecilePop = imdJoin == nil ? Array(repeating: nil, count: areas.codes.count) : LocalDeciles.byPopulation(order: order, population: population)
 
-        // Services → areas.
+        let (services, serviceCounts, serviceAreas) = try joinServices(layers, to: areas, notes: &notes, progress: progress)
+        let wards = try layers.wards.map { w in
+            try aggregate(areas, to: w, population: population, records: imdJoin?.records, centroids: layers.wardCentroids,
+                          geography: frame.geography, notes: &notes)
+        }
+        return AreaMap(areas: areas, regionDescription: description, imdJoin: imdJoin, wimdJoin: wimdJoin, population: population,
+                       populationSource: populationSource, localDecile: localDecile, localDecilePopulation: localDecilePop,
+                       serviceKinds: services.map(\.kind), serviceCounts: serviceCounts, serviceAreas: serviceAreas, services: services,
+                       wards: wards, diagnostics: notes)
+    }
+
+    /// Services counted per area: each set transformed to the areas' CRS when needed, then
+    /// joined point-in-polygon; repairs are reported once.
+    private static func joinServices(_ layers: MapLayers, to areas: Areas, notes: inout [Diagnostic],
+                                     progress: ProgressCallback?) throws -> ([ServiceSet], [[Int]], [[Int]]) {
         var serviceCounts: [[Int]] = []
         var serviceAreas: [[Int]] = []
         var services: [ServiceSet] = []
@@ -168,27 +182,25 @@ public struct AreaMap: Sendable {
             services.append(set)
         }
 
-        var wards: WardAggregation?
-        if var w = layers.wards {
-            if w.crs != areas.crs {
-                notes.note("wards: transformed from \(w.crs) to \(areas.crs) with PROJ", file: w.path)
-                w.layer.features = try Converter.reproject(w.layer.features, from: w.crs, to: areas.crs, options: ProjectionOptions(), inputPath: w.path)
-                w.layer.crs = areas.crs
-            }
-            let records: [DeprivationRecord?] = imdJoin?.records ?? Array(repeating: nil, count: areas.codes.count)
-            let aggregation = try WardAggregation.aggregate(lsoas: areas, population: population, records: records,
-                                                            centroids: layers.wardCentroids, wards: w, geography: frame.geography)
-            if let (agree, compared) = aggregation.lookupAgreement {
-                notes.note(String(format: "ward best fit (%@) agrees with the ONS LSOA→ward lookup for %d of %d LSOAs (%.1f%%)",
-                                    aggregation.bestFitPoints, agree, compared, 100 * Double(agree) / Double(compared)))
-            }
-            if !aggregation.unassigned.isEmpty { notes.note("\(aggregation.unassigned.count) LSOAs fell in no ward: \(list(aggregation.unassigned))", codes: aggregation.unassigned) }
-            wards = aggregation
+        return (services, serviceCounts, serviceAreas)
+    }
+
+    /// The areas aggregated to wards (transformed to the areas' CRS when needed).
+    private static func aggregate(_ areas: Areas, to wardLayer: Areas, population: [Double?], records: [DeprivationRecord?]?,
+                                  centroids: [String: Coordinate]?, geography: AreaGeography?, notes: inout [Diagnostic]) throws -> WardAggregation {
+        if wardLayer.crs != areas.crs {
+            notes.note("wards: transformed from \(wardLayer.crs) to \(areas.crs) with PROJ", file: wardLayer.path)
         }
-        return AreaMap(areas: areas, regionDescription: description, imdJoin: imdJoin, wimdJoin: wimdJoin, population: population,
-                       populationSource: populationSource, localDecile: localDecile, localDecilePopulation: localDecilePop,
-                       serviceKinds: services.map(\.kind), serviceCounts: serviceCounts, serviceAreas: serviceAreas, services: services,
-                       wards: wards, diagnostics: notes)
+        let w = try wardLayer.reprojected(to: areas.crs)
+        let records: [DeprivationRecord?] = records ?? Array(repeating: nil, count: areas.codes.count)
+        let aggregation = try WardAggregation.aggregate(lsoas: areas, population: population, records: records,
+                                                        centroids: centroids, wards: w, geography: geography)
+        if let (agree, compared) = aggregation.lookupAgreement {
+            notes.note(String(format: "ward best fit (%@) agrees with the ONS LSOA→ward lookup for %d of %d LSOAs (%.1f%%)",
+                                aggregation.bestFitPoints, agree, compared, 100 * Double(agree) / Double(compared)))
+        }
+        if !aggregation.unassigned.isEmpty { notes.note("\(aggregation.unassigned.count) LSOAs fell in no ward: \(list(aggregation.unassigned))", codes: aggregation.unassigned) }
+        return aggregation
     }
 
     /// Areas, population and service counts by national IMD decile (English areas only).

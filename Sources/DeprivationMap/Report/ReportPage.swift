@@ -52,10 +52,20 @@ public enum ReportPage {
 
     /// The whole page.
     public static func html(_ report: RegionReport, tables: [String: ReportTable]) -> String {
-        let core = tables["core20.csv"]!, access = tables["access-by-decile.csv"]!
-        let icl = tables["inverse-care-law.csv"]!, stats = tables["inverse-care-law-statistics.csv"]!
-        let van = tables["food-van-figures.csv"]!
-        var h = """
+        var h = head(report)
+        h += core20Section(tables["core20.csv"]!)
+        h += mapSection(report)
+        h += accessSection(report, access: tables["access-by-decile.csv"]!)
+        h += inverseCareLawSection(report, fit: tables["inverse-care-law.csv"]!, statistics: tables["inverse-care-law-statistics.csv"]!)
+        h += foodVanSection(report, figures: tables["food-van-figures.csv"]!, schedule: tables["food-van-schedule.csv"])
+        h += sourcesSection(report)
+        h += "</main>\n<script>\n\(script)\n</script>\n</body>\n</html>\n"
+        return h
+    }
+
+    /// The document head, the style sheet and the title.
+    static func head(_ report: RegionReport) -> String {
+        let h = """
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -98,8 +108,13 @@ public enum ReportPage {
         <p class="sub">\(escape(report.regionDescription)) · IMD: \(escape(report.map.imdJoin.map { _ in "English Indices of Deprivation" } ?? "")) · generated \(escape(ISO8601DateFormatter().string(from: report.generated))) by deprivation-map</p>
 
         """
+        return h
+    }
+
+    /// The Core20 cards and the services table.
+    static func core20Section(_ core: ReportTable) -> String {
         // Core20 summary.
-        h += """
+        var h = """
         <h2 id="core20">Core20: the most deprived fifth</h2>
         <div class="cards">
         <div class="card">Areas (LSOAs)<b>\(number(core, row: 2, column: "areas", decimals: 0))</b></div>
@@ -121,15 +136,18 @@ public enum ReportPage {
         }
         h += "</table>\n"
 
-        h += mapSection(report)
+        return h
+    }
 
+    /// Distances to the nearest services by decile: bar charts and the table.
+    static func accessSection(_ report: RegionReport, access: ReportTable) -> String {
         // Access by decile.
-        h += """
+        var h = """
         <h2 id="access">Access by IMD decile</h2>
         <p class="note">Population-weighted mean straight-line distance from each area's population-weighted centroid to the nearest service, and GP supply within \(String(format: "%g", report.catchmentRadius / 1000)) km (\(escape(report.gpSupply.method))).</p>
         <div class="charts">
         """
-        for (k, t) in RegionReport.accessKinds.enumerated() {
+        for t in RegionReport.accessKinds {
             h += barChart(access, column: "\(t)_nearest_km", title: "Nearest \(t.singular), km", colour: t.colour)
         }
         h += "</div>\n<table id=\"access-table\"><tr><th>IMD decile</th><th>areas</th><th>population</th>"
@@ -142,8 +160,13 @@ public enum ReportPage {
         }
         h += "</table>\n"
 
+        return h
+    }
+
+    /// GP supply against deprivation: the SII chart, the statistics and the verdict.
+    static func inverseCareLawSection(_ report: RegionReport, fit icl: ReportTable, statistics stats: ReportTable) -> String {
         // The inverse care law.
-        h += "<h2 id=\"inverse-care-law\">The inverse care law: GP supply by deprivation</h2>\n"
+        var h = "<h2 id=\"inverse-care-law\">The inverse care law: GP supply by deprivation</h2>\n"
         if let gap = report.gap {
             h += """
             <p class="note">\(escape(gap.measure)). Bars: mean by IMD decile, as wide as the decile's share of the population; line: the fitted Slope Index of Inequality (PHE method, 95% limits from \(gap.sii.draws) simulations).</p>
@@ -164,9 +187,6 @@ public enum ReportPage {
             h += "<p class=\"verdict\" id=\"verdict\">No verdict for this region: \(escape(report.gapUnavailable ?? "")) GP supply by decile is in the access table above.</p>\n"
         }
 
-        h += foodVanSection(report, figures: van, schedule: tables["food-van-schedule.csv"])
-        h += sourcesSection(report)
-        h += "</main>\n<script>\n\(script)\n</script>\n</body>\n</html>\n"
         return h
     }
 

@@ -80,26 +80,9 @@ public enum ServiceError: Error, Sendable, Equatable, AdvisedError {
 /// - GeoJSON and shapefiles of points.
 ///
 /// Rows without a usable location are reported with their line numbers, never dropped silently.
-/// Rows can be kept by column values (``RowFilter``), e.g. Geolytix stores by `size_code`; the
+/// Rows can be kept by column values (a ``RowFilter``), e.g. Geolytix stores by `size_code`; the
 /// rows left out are counted in ``ServiceSet/filtered``.
 public enum ServiceReader {
-    /// Keep the rows whose `column` holds one of `values` (compared trimmed, ignoring case).
-    public struct RowFilter: Sendable, Hashable, CustomStringConvertible {
-        /// The column compared.
-        public var column: String
-        /// The values kept (compared trimmed, ignoring case).
-        public var values: [String]
-        /// Keeps rows whose `column` holds one of `values`.
-        public init(column: String, values: [String]) {
-            self.column = column
-            self.values = values
-        }
-        public var description: String { "\(column) in {\(values.joined(separator: ", "))}" }
-        func keeps(_ text: String) -> Bool {
-            let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-            return values.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == t }
-        }
-    }
 
     /// Reads `path`.
     /// - Parameters:

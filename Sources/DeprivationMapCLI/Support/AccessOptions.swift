@@ -82,7 +82,7 @@ struct AccessOptions: ParsableArguments {
         if capacity != nil && capacityColumn == nil { throw ValidationError("--capacity needs --capacity-column (e.g. TOTAL_GP_EXTGL_FTE).") }
         if (needAges == nil) != (needWeights == nil) { throw ValidationError("--need-ages and --need-weights go together.") }
         if needAges != nil && healthNeedFactor != nil { throw ValidationError("choose one need weighting: --need-ages or --health-need-factor.") }
-        for w in capacityWhere where !w.contains("=") { throw ValidationError("--capacity-where takes COLUMN=VALUE; got '\(w)'.") }
+        for w in capacityWhere where RowFilter.parse(w) == nil { throw ValidationError("--capacity-where takes COLUMN=VALUE; got '\(w)'.") }
     }
 
     /// The inequality statistics settings.
@@ -146,10 +146,7 @@ extension AccessMeasure: ExpressibleByArgument {
 
 extension SIITransform: ExpressibleByArgument {}
 
-/// `COLUMN=VALUE` options (validated to contain "=") as (column, value) pairs.
-func columnFilters(_ options: [String]) -> [(String, String)] {
-    options.map { w in
-        let eq = w.firstIndex(of: "=")!
-        return (String(w[..<eq]), String(w[w.index(after: eq)...]))
-    }
+/// `COLUMN=VALUE` options (validated by `validate()`) as row filters.
+func columnFilters(_ options: [String]) -> [RowFilter] {
+    options.compactMap(RowFilter.parse)
 }
