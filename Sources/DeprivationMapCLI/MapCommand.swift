@@ -147,7 +147,8 @@ struct MapCommand: ParsableCommand {
         }
         layers.nearestWithin = nearest
         layers.wimd = englishTable == nil ? nil : welshTable
-        let frame = try AnalysisFrame(areas: areaSet, deprivation: (englishTable ?? welshTable)!, population: populationTable,
+        guard let deprivation = englishTable ?? welshTable else { throw ValidationError("give an English IMD or Welsh WIMD file with --imd.") }
+        let frame = try AnalysisFrame(areas: areaSet, deprivation: deprivation, population: populationTable,
                                       geography: geography, selection: RegionSelection(districts: district, icb: icb, polygonPath: region))
         let map = try AreaMap.build(frame, layers: layers, progress: bar.callback)
         bar.clear()

@@ -5,24 +5,24 @@ public struct ServiceSet: Sendable {
     /// The kind of service; its raw value prefixes field names (`gp_count`, `gp_per_10k`).
     public var kind: ServiceKind
     /// The file read.
-    public var path: String
+    public internal(set) var path: String
     /// Identifier per point ("" when the file has none).
-    public var ids: [String]
+    public internal(set) var ids: [String]
     /// Name per point ("" when the file has none).
-    public var names: [String]
+    public internal(set) var names: [String]
     /// Points, in ``crs``.
-    public var points: [Coordinate]
+    public internal(set) var points: [Coordinate]
     /// The CRS of ``points``.
-    public var crs: CRS
+    public internal(set) var crs: CRS
     /// How the points were located: "coordinates in the file" or "postcode (Code-Point Open)".
-    public var located: String
+    public internal(set) var located: String
     /// Rows left out, each with its line and why (no postcode, postcode not found …).
-    public var skipped: [SkippedRow]
+    public internal(set) var skipped: [SkippedRow]
     /// Rows left out on purpose (closed practices, other prescribing settings), counted by reason.
-    public var filtered: [String: Int]
+    public internal(set) var filtered: [String: Int]
     /// Normalised postcode per point when the file gives one ("" otherwise), to match the
     /// columns of a travel-time matrix keyed by postcode.
-    public var postcodes: [String] = []
+    public internal(set) var postcodes: [String] = []
 
     /// The points transformed to `target` (one PROJ context per thread).
     /// - Throws: `ProjectionError`.

@@ -105,7 +105,8 @@ struct AreaOptions: ParsableArguments {
             if regionIsFile {
                 loaded.selection.polygonPath = region
             } else {
-                let named = try RegionSelection.named(region, geography: loaded.geography!)
+                guard let geography = loaded.geography else { throw ValidationError("--region NAME needs the ONS lookups of the data folder.") }
+                let named = try RegionSelection.named(region, geography: geography)
                 loaded.selection.icb = loaded.selection.icb ?? named.icb
                 loaded.selection.districts += named.districts
             }
