@@ -71,7 +71,7 @@ public struct VectorReadOptions: Sendable, Hashable {
 /// Reads a whole layer from a shapefile, GeoJSON or CSV file, chosen by extension.
 ///
 /// ```swift
-/// let (layer, report) = try VectorReader.read(path: "GeoData/lsoa11_mse_bng.shp")
+/// let (layer, report) = try VectorReader.read(path: "GeoData/lsoa11_bsc_mse_bng.shp")
 /// report.notes.forEach { print($0) }
 /// ```
 public enum VectorReader {

@@ -42,7 +42,7 @@ public struct ShapefileWriteReport: Sendable, Hashable {
 /// been written; stale `.qix`/`.sbn`/`.sbx` indexes of an older file at the same path are removed.
 ///
 /// ```swift
-/// let report = try ShapefileWriter.write(layer, to: "GeoData/lsoa11_mse_bng.shp")
+/// let report = try ShapefileWriter.write(layer, to: "out/southend.shp")
 /// ```
 public enum ShapefileWriter {
     /// Writes `layer` to `path` (`.shp`; the extension may be left off).
