@@ -137,15 +137,34 @@ public struct WardAggregation: Sendable {
 /// easting/northing (EPSG:27700) or longitude/latitude (EPSG:4326), returned in `crs`.
 /// - Throws: `CSVError`, `ProjectionError`.
 public func readCentroids(path: String, crs: CRS) throws -> [String: Coordinate] {
-    let preferGeographic = crs.isGeographic
-    let (layer, _) = try CSVPointReader.read(path: path, options: CSVPointOptions(preferGeographic: preferGeographic))
-    let names = layer.schema.names.map(CSVTable.normalise)
+    // Only the code and the two coordinates are needed: scanned straight from the table rather
+    // than built into a layer of every column.
+    let table = try CSVTable(path: path)
+    let names = table.header.map(CSVTable.normalise)
     guard let code = names.firstIndex(where: { $0.contains("lsoa") && ($0.hasSuffix("cd") || $0.hasSuffix("code")) }) ?? names.firstIndex(of: "code") else {
-        throw CSVError.unknownColumn(path: path, column: "LSOA code", header: layer.schema.names)
+        throw CSVError.unknownColumn(path: path, column: "LSOA code", header: table.header)
     }
-    let points = layer.features.map { f -> Coordinate in if case .point(let c)? = f.geometry { return c } else { return Coordinate(x: .nan, y: .nan) } }
-    let transformed = try transformPoints(points, from: layer.crs, to: crs)
+    let (x, y, sourceCRS, _) = try CSVPointReader.coordinateColumns(table.header, options: CSVPointOptions(preferGeographic: crs.isGeographic), path: path)
+    var codes: [String] = [], points: [Coordinate] = []
+    codes.reserveCapacity(40_000)
+    points.reserveCapacity(40_000)
+    try table.forEachRow { row in
+        let xText = row.trimmed(x), yText = row.trimmed(y)
+        guard !xText.isEmpty, !yText.isEmpty else { return }   // no centroid: the area uses its polygon's
+        guard let px = Double(xText), px.isFinite else { throw CSVError.badCoordinate(path: path, line: row.line, column: table.header[x], value: xText) }
+        guard let py = Double(yText), py.isFinite else { throw CSVError.badCoordinate(path: path, line: row.line, column: table.header[y], value: yText) }
+        if sourceCRS.isGeographic, abs(px) > 180 || abs(py) > 90 {
+            throw CSVError.coordinateOutOfRange(path: path, line: row.line, column: table.header[abs(px) > 180 ? x : y], value: abs(px) > 180 ? px : py)
+        }
+        codes.append(row.trimmed(code))
+        points.append(Coordinate(x: px, y: py))
+    }
+    var envelope = Envelope.empty
+    for p in points { envelope.expand(toInclude: p) }
+    try CoordinatePlausibilityError.check(envelope: envelope, crs: sourceCRS, path: path)
+    let transformed = try transformPoints(points, from: sourceCRS, to: crs)
     var result: [String: Coordinate] = [:]
-    for (f, p) in zip(layer.features, transformed) where p.isFinite { result[f.values[code].text] = p }
+    result.reserveCapacity(codes.count)
+    for (c, p) in zip(codes, transformed) where p.isFinite { result[c] = p }
     return result
 }

@@ -118,7 +118,12 @@ public enum CSVPointReader {
         String(s.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
     }
 
-    private static func coordinateColumns(_ header: [String], options: CSVPointOptions, path: String) throws -> (Int, Int, CRS, String) {
+    /// The coordinate columns of a header and their CRS, as ``read(path:options:)`` finds them:
+    /// named columns when given, else longitude/latitude or easting/northing names (the
+    /// preference in `options`), else generic x/y names with a given CRS.
+    /// - Returns: the x and y column indices, the CRS and where it came from, in words.
+    /// - Throws: ``CSVError`` when no pair is found or the CRS cannot be told.
+    public static func coordinateColumns(_ header: [String], options: CSVPointOptions, path: String) throws -> (Int, Int, CRS, String) {
         func find(_ name: String) throws -> Int {
             if let i = header.firstIndex(of: name) { return i }
             if let i = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) { return i }
