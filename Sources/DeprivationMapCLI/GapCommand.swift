@@ -98,7 +98,7 @@ struct GapCommand: ParsableCommand {
                 title: title ?? "GP supply and deprivation by practice", measure: "\(practiceFte) per 100,000 \(practicePatients) of each practice" + (filters.isEmpty ? "" : " (\(practiceWhere.joined(separator: ", ")))"),
                 unit: "FTE per 100,000 patients", higherIsBetter: true, region: filters.isEmpty ? "all practices" : practiceWhere.joined(separator: ", "),
                 grouping: "patient-weighted deciles of practices by the IMD score of their registered population (1 = most deprived)",
-                inequality: summary, notes: supply.notes, inputs: inputs, attribution: MapOutput.attribution(for: inputs))
+                inequality: summary, notes: supply.diagnostics.map(Wording.note), inputs: inputs, attribution: MapOutput.attribution(for: inputs))
             let csv = try CSVWriter(path: csvPath, header: ["practice_code", "practice_name", "patients", "fte", "fte_per_100k", "imd_score", "imd_decile"])
             for i in supply.codes.indices {
                 try csv.writeRow([supply.codes[i], supply.names[i], String(supply.patients[i]), String(supply.fte[i]), String(supply.rate[i]),
