@@ -163,6 +163,80 @@ struct FrameAndStagesTests {
         }
     }
 
+    @Test("Population policy: missing people are a diagnostic with advice; nobody at all is refused")
+    func populationPolicy() throws {
+        let region = try SyntheticRegion()
+        try "lsoa21_code,total\n\(SyntheticRegion.code(0)),500\n".write(toFile: region.dir.path("few.csv"), atomically: true, encoding: .utf8)
+        let few = try AreaValues.read(path: region.dir.path("few.csv"))
+        let frame = try AnalysisFrame(areas: region.areas, deprivation: region.imd, population: few, origins: .polygonCentroids)
+        let missing = try #require(frame.diagnostics.first { $0.codes.count == 19 })
+        #expect(missing.advice?.settings == [.population] && missing.message.hasPrefix("19 areas have no population"))
+        // The IMD file has no denominators: without a population table nobody can be weighed.
+        let none = try AnalysisFrame(areas: region.areas, deprivation: region.imd, origins: .polygonCentroids)
+        #expect(none.populationSource == nil && none.diagnostics.isEmpty)
+        #expect(throws: FrameError.noPopulation) { try none.requirePopulation() }
+    }
+
+    @Test("Supply and need: capacity multiplies 2SFCA access; an age band weighted 2 doubles its people's demand")
+    func supplyAndNeed() throws {
+        let region = try SyntheticRegion()
+        let frame = try region.frame()
+        let services = try region.services([("S0", SyntheticRegion.centre(5))], kind: .gp, file: "gp.csv")
+        try "code,FTE,Year\nS0,10,2025\nS0,99,2024\n".write(toFile: region.dir.path("fte.csv"), atomically: true, encoding: .utf8)
+        var spec = AccessSpec(measure: .twoStep, radius: 20_000)
+        spec.capacity = try ServiceCapacity.read(path: region.dir.path("fte.csv"), valueColumn: "FTE", filters: [RowFilter(column: "Year", equals: "2025")])
+        let total = (0..<20).reduce(0.0) { $0 + 1000 + 100 * Double($1) }
+        let supplied = try AccessAnalysis.run(frame, services: services, spec: spec)
+        #expect(isClose(supplied.perArea.value[0]!, 10 * 100_000 / total, within: 1e-9))
+        #expect(supplied.unit == "FTE per 100,000 people")
+        // Need: every area has 100 people aged 65+ weighted 2 and the rest weighted 1.
+        var ages = "lsoa21_code,Aged 64 years and under,Aged 65 years and over\n"
+        for i in 0..<20 { ages += "\(SyntheticRegion.code(i)),\(900 + 100 * i),100\n" }
+        try ages.write(toFile: region.dir.path("ages.csv"), atomically: true, encoding: .utf8)
+        spec.need = .ageBands(try AgeBandNeed.read(path: region.dir.path("ages.csv"), weights: ["Aged 65 years and over": 2]))
+        let needy = try AccessAnalysis.run(frame, services: services, spec: spec)
+        #expect(needy.perArea.demand[3] == 1200 + 2 * 100 && needy.needWeighted)
+        #expect(isClose(needy.perArea.value[0]!, 10 * 100_000 / (total + 2000), within: 1e-9))
+    }
+
+    @Test("The gap report words the verdict from the SII: services farther away where need is higher")
+    func gapVerdict() throws {
+        let region = try SyntheticRegion()
+        // The service sits at the least deprived end of each row (decile 10): distance falls as deprivation falls.
+        let services = try region.services([("S", SyntheticRegion.centre(9)), ("T", SyntheticRegion.centre(19))], kind: "clinic", file: "clinic.csv")
+        let result = try AccessAnalysis.run(try region.frame(), services: services, spec: AccessSpec(measure: .nearest))
+        let sii = try #require(result.inequality.sii)
+        #expect(sii.sii < 0 && sii.siiUpper < 0)
+        let report = try GapReport(result, title: "Synthetic", higherIsBetter: false, grouping: "deciles")
+        #expect(report.verdict.hasPrefix("Services are further away where need is higher: the inverse care law holds here."))
+        #expect(report.markdown().contains("| 1 | 2 |"))
+    }
+
+    @Test("A map of the frame's region counts services per area and by decile")
+    func map() throws {
+        let region = try SyntheticRegion()
+        let frame = try region.frame(selection: RegionSelection(districts: ["E06000001"]))
+        let services = try region.services([("A", SyntheticRegion.centre(0)), ("B", SyntheticRegion.centre(0)), ("C", SyntheticRegion.centre(15))],
+                                           kind: .pharmacy, file: "pharmacy.csv")
+        let map = try AreaMap.build(frame, layers: MapLayers(services: [services]))
+        #expect(map.areas.codes == (0..<10).map(SyntheticRegion.code))
+        #expect(map.serviceCounts[0][0] == 2 && map.serviceCounts[0].reduce(0, +) == 2)
+        #expect(map.decileTable().first?.services == [2] && map.decileTable().count == 10)
+        #expect(map.layer().schema.names.contains("pharmacy_per_10k"))
+    }
+
+    @Test("Food-van candidates: sites outside the region are reported by name and left out")
+    func sitesOutside() throws {
+        let region = try SyntheticRegion()
+        let frame = try region.frame(selection: RegionSelection(districts: ["E06000001"]))
+        let stores = try region.services([("store", Coordinate(x: 520_000, y: 180_000))], kind: .supermarket, file: "stores.csv")
+        var spec = FoodVanSpec(depot: Depot(point: SyntheticRegion.centre(4), label: "depot"))
+        spec.sites = try region.services([("inside", SyntheticRegion.centre(1)), ("far", Coordinate(x: 500_500, y: 190_000))], kind: "site", file: "sites.csv")
+        let plan = try FoodVanPlanner.plan(frame, stores: stores, spec: spec)
+        #expect(plan.figures.candidateCount == 1 && plan.stops.map(\.id) == ["inside"])
+        #expect(plan.diagnostics.contains { $0.message.contains("1 of 2 sites lie outside the region") && $0.message.contains("far name") })
+    }
+
     @Test("Service kinds name fields and colours; advice interpolates settings")
     func kindsAndAdvice() {
         #expect(ServiceKind(rawValue: "GP practices").rawValue == "gp_practices" && ServiceKind(rawValue: "").rawValue == "service")
