@@ -46,7 +46,7 @@ let package = Package(
 
         // Benchmarks print figures; they are run by hand in release mode, never timed in tests.
         .executableTarget(name: "ConvertBenchmark", dependencies: ["DeprivationMap"], path: "Benchmarks/ConvertBenchmark"),
-        .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
+        .target(name: "BenchmarkSupport", dependencies: ["DeprivationMap"], path: "Benchmarks/Support"),
         .executableTarget(name: "PostcodeJoinBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/PostcodeJoin",
                           exclude: ["geopandas_join.py", "run"]),
         .executableTarget(name: "AccessBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Access",

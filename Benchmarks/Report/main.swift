@@ -9,7 +9,7 @@ import BenchmarkSupport
 import DeprivationMap
 import Foundation
 
-let data = dataRoot()
+let data = dataFolder()
 var runs = 3
 var regions: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
@@ -19,16 +19,16 @@ while let arg = arguments.popFirst() {
 if regions.isEmpty { regions = ["Mid and South Essex", "QJK"] }
 
 func read() throws -> (Areas, DeprivationTable, AreaValues, Centroids, AreaGeography, ServiceSet, ServiceSet, ServiceSet, ServiceCapacity) {
-    let areas = try Areas.load(path: data + "/boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp")
-    let imd = try DeprivationTable.read(paths: [data + "/imd/imd2025_england_lsoa21.csv"])
-    let population = try AreaValues.read(path: data + "/population/census2021_usual_residents_lsoa21_age6.csv")
-    let centroids = try Centroids.read(path: data + "/centroids/lsoa21_ew_centres_drkane.csv")
-    let geography = try AreaGeography.read(paths: [data + "/lookups/lsoa21_ward24_ltla24.csv.gz", data + "/lookups/lsoa21_sicbl24_icb24.csv.gz"])
-    let gp = try ServiceReader.read(path: data + "/services/gp/gp_practices_active_2025-05_geocoded.csv", kind: .gp)
-    let pharmacy = try ServiceReader.read(path: data + "/services/pharmacy/pharmacies_active_2025-04_geocoded.csv", kind: .pharmacy)
-    let stores = try ServiceReader.read(path: data + "/services/retail/geolytix_retail_points_v24_202206.csv", kind: .supermarket,
+    let areas = try Areas.load(path: try data.require(DataFolder.lsoa2021Boundaries))
+    let imd = try DeprivationTable.read(paths: [try data.require(DataFolder.imd2025)])
+    let population = try AreaValues.read(path: try data.require(DataFolder.census2021Population))
+    let centroids = try Centroids.read(path: try data.require("centroids/lsoa21_ew_centres_drkane.csv"))
+    let geography = try AreaGeography.read(paths: data.geographyFiles(for: .lsoa2021))
+    let gp = try ServiceReader.read(path: try data.require(DataFolder.gpPractices), kind: .gp)
+    let pharmacy = try ServiceReader.read(path: try data.require(DataFolder.pharmacies), kind: .pharmacy)
+    let stores = try ServiceReader.read(path: try data.require(DataFolder.retailPoints), kind: .supermarket,
                                         filters: [RowFilter(column: "size_code", values: ["Mid-size", "Large", "Very large"])])
-    let fte = try ServiceCapacity.read(path: data + "/services/gp/heec_workforce_year_practice.csv", valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [RowFilter(column: "Year", equals: "2025")])
+    let fte = try ServiceCapacity.read(path: try data.require(DataFolder.gpWorkforce), valueColumn: "TOTAL_GP_EXTGL_FTE", filters: [RowFilter(column: "Year", equals: "2025")])
     return (areas, imd, population, centroids, geography, gp, pharmacy, stores, fte)
 }
 

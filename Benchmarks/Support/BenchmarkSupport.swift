@@ -1,13 +1,17 @@
 // Helpers shared by the benchmark executables: data folder, clock, memory, medians, and running
 // the Python side of a comparison.
+import DeprivationMap
 import Foundation
 
-/// $DEPRIVATION_MAP_DATA, or ../shared/geodata beside the package.
-public func dataRoot() -> String {
-    if let env = ProcessInfo.processInfo.environment["DEPRIVATION_MAP_DATA"], !env.isEmpty { return env }
+/// The data folder: $DEPRIVATION_MAP_DATA, or ../shared/geodata beside the package.
+public func dataFolder() -> DataFolder {
+    if let folder = DataFolder.fromEnvironment() { return folder }
     let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return package.deletingLastPathComponent().appendingPathComponent("shared/geodata").path
+    return DataFolder(root: package.deletingLastPathComponent().appendingPathComponent("shared/geodata").path)
 }
+
+/// The data folder's path.
+public func dataRoot() -> String { dataFolder().root }
 
 /// Monotonic seconds.
 public func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

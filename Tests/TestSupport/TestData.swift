@@ -1,3 +1,4 @@
+import DeprivationMap
 import Foundation
 
 /// Locates the shared open-data mirror that tests read in place.
@@ -18,6 +19,9 @@ public enum TestData {
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/geodata")
     }()
 
+    /// The mirror as the library's data folder (its default files by name: ``DataFolder/imd2025`` …).
+    public static let folder = DataFolder(root: root.path)
+
     /// Thrown when a data file the test needs is absent.
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
@@ -30,9 +34,8 @@ public enum TestData {
     /// Absolute path of `relative` inside the data mirror.
     /// - Throws: ``Missing`` when the file does not exist.
     public static func path(_ relative: String) throws -> String {
-        let url = root.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: url.path) }
-        return url.path
+        guard let path = folder.file(relative) else { throw Missing(path: root.appendingPathComponent(relative).path) }
+        return path
     }
 
     /// Absolute path of `relative` inside the package (for the shipped GeoData/).

@@ -108,8 +108,8 @@ public enum FoodVanPlanner {
     }
 
     /// How low food provision was measured, in words.
-    static func provisionRule(_ stores: ServiceSet, spec: FoodVanSpec, unit: String) -> String {
-        let threshold = unit == "m"
+    static func provisionRule(_ stores: ServiceSet, spec: FoodVanSpec, unit: CostUnit) -> String {
+        let threshold = unit == .metres
             ? "\(String(format: "%g", spec.foodThreshold)) m in a straight line from the population-weighted centroid"
             : "\(String(format: "%g", spec.foodThreshold)) minute\(spec.foodThreshold == 1 ? "" : "s") (\(URL(fileURLWithPath: spec.storeTimes!.path).lastPathComponent))"
         let filtered = stores.filtered.map { "\(grouped($0.value)) \($0.key)" }.sorted()

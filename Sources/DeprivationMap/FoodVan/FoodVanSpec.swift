@@ -71,8 +71,8 @@ public struct FoodVanSpec: Sendable {
     }
 
     /// The settings as recorded in the plan.
-    func settings(unit: String) -> FoodVanSettings {
-        FoodVanSettings(deciles: deciles.sorted(), foodThreshold: foodThreshold, foodThresholdUnit: unit, walkRadius: walkRadius,
+    func settings(unit: CostUnit) -> FoodVanSettings {
+        FoodVanSettings(deciles: deciles.sorted(), foodThreshold: foodThreshold, foodThresholdUnit: unit.radiusWord, walkRadius: walkRadius,
                         stopsRequested: stops, days: days, dayMinutes: dayMinutes, stopMinutes: stopMinutes,
                         startMinutes: startMinutes, seed: seed)
     }

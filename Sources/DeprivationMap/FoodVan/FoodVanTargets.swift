@@ -7,8 +7,8 @@ struct FoodVanTargets {
     var considered: [FoodVanArea]
     /// Positions in ``considered`` of the targeted areas.
     var targetRows: [Int]
-    /// "m" or "minutes".
-    var unit: String
+    /// Metres (straight line) or minutes (store travel times).
+    var unit: CostUnit
     var diagnostics: [Diagnostic] = []
 
     /// - Parameters:
@@ -35,14 +35,14 @@ struct FoodVanTargets {
         considered = assessed
         targetRows = assessed.indices.filter { assessed[$0].target }
         guard !targetRows.isEmpty else {
-            throw FoodVanError.noTargets("none of the \(considered.count) areas of the region in decile\(plural) \(FoodVanPlanner.decileText(deciles)) is farther than \(String(format: "%g", spec.foodThreshold)) \(unit) from a food store",
+            throw FoodVanError.noTargets("none of the \(considered.count) areas of the region in decile\(plural) \(FoodVanPlanner.decileText(deciles)) is farther than \(String(format: "%g", spec.foodThreshold)) \(unit.radiusWord) from a food store",
                                          advice: "lower \(Setting.foodThreshold), widen \(Setting.deciles) or \(Setting.storeSizes)")
         }
     }
 
     /// Distance (metres) or time (minutes) to the nearest store of each area in `indices`.
     private static func nearestStores(_ indices: [Int], region: Areas, origins: [Coordinate], stores: ServiceSet, storeTree: PointTree,
-                                      times: TravelTimeTable?) throws -> ([Double?], [String?], String, [Diagnostic]) {
+                                      times: TravelTimeTable?) throws -> ([Double?], [String?], CostUnit, [Diagnostic]) {
         var nearest = [Double?](repeating: nil, count: region.codes.count)
         var names = [String?](repeating: nil, count: region.codes.count)
         var notes: [Diagnostic] = []
@@ -53,7 +53,7 @@ struct FoodVanTargets {
                     names[a] = FoodVanPlanner.storeLabel(stores, hit.index)
                 }
             }
-            return (nearest, names, "m", notes)
+            return (nearest, names, .metres, notes)
         }
         let m = try TravelTimeMatrix.match(times, areaCodes: region.codes, areaNames: region.names, serviceIds: stores.ids,
                                            servicePostcodes: stores.postcodes)
@@ -68,19 +68,19 @@ struct FoodVanTargets {
             notes.note("\(missing.count) areas have no time to any store in \(URL(fileURLWithPath: times.path).lastPathComponent) and cannot be assessed: \(list(missing))",
                        codes: missing, file: times.path)
         }
-        return (nearest, names, "minutes", notes)
+        return (nearest, names, .minutes, notes)
     }
 
     /// One area in the deciles: targeted when its nearest store is beyond the threshold.
     private static func assess(_ a: Int, region: Areas, record r: DeprivationRecord, population: Double, origin: Coordinate,
-                               nearest: Double?, nearestName: String?, threshold: Double, unit: String) -> FoodVanArea {
+                               nearest: Double?, nearestName: String?, threshold: Double, unit: CostUnit) -> FoodVanArea {
         var reason: String
         var target = false
         if population <= 0 {
             reason = "no population"
         } else if let d = nearest {
-            let shown = unit == "m" ? "\(String(format: "%.2f", d / 1000)) km" : "\(String(format: "%.1f", d)) minutes"
-            let limit = unit == "m" ? "\(String(format: "%g", threshold / 1000)) km" : "\(String(format: "%g", threshold)) minutes"
+            let shown = unit == .metres ? "\(String(format: "%.2f", d / 1000)) km" : "\(String(format: "%.1f", d)) minutes"
+            let limit = unit == .metres ? "\(String(format: "%g", threshold / 1000)) km" : "\(String(format: "%g", threshold)) minutes"
             target = d > threshold
             reason = target ? "decile \(r.decile), nearest food store \(shown) away (more than \(limit))"
                             : "decile \(r.decile), but a food store is \(shown) away (within \(limit))"
