@@ -10,6 +10,7 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
     // Access measures.
     case method, radius, neighbours, capacityID, capacityFilter, practiceFilter, needWeights
     // Food van.
+    case output
     case stops, sites, walkRadius, depot, allowDepotOutside, foodThreshold, deciles, storeSizes
     case dayMinutes, stopMinutes, days, speed, detour
 
@@ -39,6 +40,7 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
         case .capacityFilter: return "a capacity row filter"
         case .practiceFilter: return "a practice row filter"
         case .needWeights: return "the need weights"
+        case .output: return "the output path"
         case .stops: return "the number of stops"
         case .sites: return "candidate sites"
         case .walkRadius: return "the walking radius"

@@ -2,18 +2,25 @@ import GeoCore
 import Foundation
 
 /// Why a report folder could not be written.
-public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ReportError: Error, Sendable, Equatable, AdvisedError {
     /// The folder (or its parent) cannot be written.
     case notWritable(path: String, reason: String)
     /// The folder exists and holds something other than an earlier report; it is not replaced.
     case notAReportFolder(path: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .notWritable(let path, let reason):
-            return "cannot write the report to \(path): \(reason.withoutFinalStop). Choose a folder you can write to with -o DIR."
+            return "cannot write the report to \(path): \(reason.withoutFinalStop)"
         case .notAReportFolder(let path):
-            return "\(path) already exists and is not a report folder written by deprivation-map; choose a new folder with -o DIR (an earlier report folder is replaced as a whole)."
+            return "\(path) already exists and is not a report folder written by deprivation-map (an earlier report folder is replaced as a whole)"
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .notWritable: return "choose a folder you can write to with \(Setting.output)"
+        case .notAReportFolder: return "choose a new folder with \(Setting.output)"
         }
     }
 }
@@ -112,17 +119,20 @@ public enum ReportWriter {
         try MapOutput.writeText("deprivation-map report\n", to: temporary + "/" + marker)
 
         // Swap into place: the earlier report (if any) moves aside, the new one in, the old one goes.
+        // An interrupt waits for the two renames, so the earlier report is never left aside.
         var old: String?
-        if fm.fileExists(atPath: url.path) {
-            old = parent + "/.\(url.lastPathComponent).old-\(getpid())"
-            guard rename(url.path, old!) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }
+        try TemporaryFileRegistry.shared.committing {
+            if fm.fileExists(atPath: url.path) {
+                old = parent + "/.\(url.lastPathComponent).old-\(getpid())"
+                guard rename(url.path, old!) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }
+            }
+            guard rename(temporary, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                if let old { rename(old, url.path) }
+                throw ReportError.notWritable(path: directory, reason: reason)
+            }
+            committed = true
         }
-        guard rename(temporary, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if let old { rename(old, url.path) }
-            throw ReportError.notWritable(path: directory, reason: reason)
-        }
-        committed = true
         if let old { try? fm.removeItem(atPath: old) }
         return written
     }

@@ -63,7 +63,8 @@ enum InterruptHandling {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                let removed = TemporaryFileRegistry.shared.removeAll()
+                // Outputs already in place: too late to undo, so the command finishes normally.
+                guard let removed = TemporaryFileRegistry.shared.removeAll() else { return }
                 let note = removed > 0 ? " (removed \(removed) unfinished output file(s))" : ""
                 printError("\ninterrupted\(note); nothing was written.")
                 exit(128 + sig)

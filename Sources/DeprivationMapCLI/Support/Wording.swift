@@ -27,6 +27,7 @@ extension Setting {
         case .capacityFilter: return "--capacity-where"
         case .practiceFilter: return "--practice-where"
         case .needWeights: return "--need-weights"
+        case .output: return "-o"
         case .stops: return "--stops"
         case .sites: return "--sites"
         case .walkRadius: return "--walk-radius"

@@ -11,11 +11,13 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     case writeFailed(path: String, reason: String)
     /// The output path is also an input (the same file, however spelled).
     case overwritesInput(path: String, input: String)
+    /// The process is being interrupted; outputs are no longer put in place.
+    case interrupted
 
     public var description: String {
         switch self {
         case .directoryMissing(let path):
-            return "cannot write \(path): its folder does not exist. Create it first (mkdir -p) or choose another -o path."
+            return "cannot write \(path): its folder does not exist. Create it first (mkdir -p) or choose another output path."
         case .notWritable(let path, let reason):
             return "cannot write \(path): \(reason.withoutFinalStop). Choose a folder you can write to."
         case .writeFailed(let path, let reason):
@@ -23,6 +25,8 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .overwritesInput(let path, let input):
             let same = path == input ? "" : " (\(input))"
             return "the output \(path) would replace the input\(same); nothing was written. Choose a different output path."
+        case .interrupted:
+            return "interrupted; no output was put in place."
         }
     }
 }
@@ -34,8 +38,36 @@ public final class TemporaryFileRegistry: @unchecked Sendable {
     public static let shared = TemporaryFileRegistry()
     private let lock = NSLock()
     private var paths: Set<String> = []
+    private var terminating = false
+    private var committed = false
+    /// Held while outputs are renamed into place, and taken for good by ``removeAll()``: an
+    /// interrupt never lands between moving an old output aside and the new one in.
+    private let commitLock = NSLock()
 
-    func add(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    /// Runs `body` (renames that put outputs in place) so that ``removeAll()`` waits for it to
+    /// finish, and refuses to start it once the process is being interrupted.
+    /// - Throws: ``OutputError/interrupted`` after ``removeAll()``; whatever `body` throws.
+    public func committing<T>(_ body: () throws -> T) throws -> T {
+        commitLock.lock()
+        defer { commitLock.unlock() }
+        if lock.withLock({ terminating }) { throw OutputError.interrupted }
+        let result = try body()
+        lock.withLock { committed = true }
+        return result
+    }
+
+    /// `true` once a ``committing(_:)`` block has put outputs in place: an interrupt after that
+    /// point is too late to undo anything, so a front end lets the command finish.
+    public var hasCommitted: Bool { lock.withLock { committed } }
+
+    func add(_ path: String) {
+        let late = lock.withLock { () -> Bool in
+            _ = paths.insert(path)
+            return terminating
+        }
+        // Created while the process is being interrupted: gone at once.
+        if late { Self.delete(path) }
+    }
     func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
 
     /// Registers a temporary file or folder of the caller's (removed by ``removeAll()``).
@@ -43,22 +75,46 @@ public final class TemporaryFileRegistry: @unchecked Sendable {
     /// Forgets `path` (it was committed or removed).
     public func unregister(_ path: String) { remove(path) }
 
-    /// Deletes every registered temporary file or folder; returns how many were removed.
+    /// Deletes every registered temporary file or folder; returns how many were removed, or
+    /// `nil` when outputs were already put in place (too late to undo: nothing is removed). From
+    /// then on a newly registered path is deleted as it is registered. Another thread may still
+    /// be writing into a temporary folder, so removal is repeated (for up to a second) until
+    /// nothing registered is left on disk.
     @discardableResult
-    public func removeAll() -> Int {
-        let all = lock.withLock { () -> Set<String> in
-            defer { paths.removeAll() }
-            return paths
+    public func removeAll() -> Int? {
+        // Wait for a commit in progress; none starts afterwards (the process is ending).
+        commitLock.lock()
+        if lock.withLock({ committed }) {
+            commitLock.unlock()
+            return nil
         }
-        for p in all {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: p, isDirectory: &isDirectory), isDirectory.boolValue {
-                try? FileManager.default.removeItem(atPath: p) // a temporary folder (e.g. a report being written)
-            } else {
-                unlink(p)
+        lock.withLock { terminating = true }
+        var removed = Set<String>()
+        for _ in 0..<100 {
+            let all = lock.withLock { paths }
+            var left = false
+            for p in all {
+                Self.delete(p)
+                if Self.exists(p) { left = true } else { removed.insert(p); remove(p) }
             }
+            if !left && lock.withLock({ paths.isEmpty }) { break }
+            usleep(10_000)
         }
-        return all.count
+        return removed.count
+    }
+
+    private static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    private static func delete(_ path: String) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            try? FileManager.default.removeItem(atPath: path) // a temporary folder (e.g. a report being written)
+        } else {
+            unlink(path)
+        }
     }
 }
 

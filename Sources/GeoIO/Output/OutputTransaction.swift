@@ -50,6 +50,11 @@ public final class OutputTransaction: @unchecked Sendable {
     /// backup name (a hard link), so that when a rename fails part-way the earlier outputs are put
     /// back as they were and the new ones removed: all of the outputs change, or none.
     private func commit() throws {
+        // An interrupt waits for the renames: all of the outputs change, or none.
+        try TemporaryFileRegistry.shared.committing { try commitFiles() }
+    }
+
+    private func commitFiles() throws {
         let files = lock.withLock { pending }
         var backups: [(backup: String, final: String)] = []
         var renamed: [String] = []

@@ -109,11 +109,17 @@ public enum ShapefileWriter {
             }
         }
         for ext in ["qix", "sbn", "sbx"] { unlink(finalBase + "." + ext) }
-        for ext in extensions {
-            // Inside an OutputTransaction the renames wait for the whole command to succeed.
-            if OutputTransaction.enqueue(temporary: tempBase + "." + ext, final: finalBase + "." + ext) { continue }
-            guard rename(tempBase + "." + ext, finalBase + "." + ext) == 0 else {
-                throw OutputError.writeFailed(path: finalBase + "." + ext, reason: String(cString: strerror(errno)))
+        // Inside an OutputTransaction the renames wait for the whole command to succeed; alone,
+        // an interrupt waits for the companions' renames so that they are never left mixed.
+        if extensions.allSatisfy({ OutputTransaction.enqueue(temporary: tempBase + "." + $0, final: finalBase + "." + $0) }) {
+            committed = true
+            return report
+        }
+        try TemporaryFileRegistry.shared.committing {
+            for ext in extensions {
+                guard rename(tempBase + "." + ext, finalBase + "." + ext) == 0 else {
+                    throw OutputError.writeFailed(path: finalBase + "." + ext, reason: String(cString: strerror(errno)))
+                }
             }
         }
         committed = true
