@@ -1,7 +1,7 @@
 import Foundation
 
 /// The machine-readable summary of a food-van plan (`OUT-summary.json`).
-public struct FoodVanSummary: Codable, Sendable {
+public struct FoodVanSummary: Encodable, Sendable {
     /// One stop of the schedule.
     public struct Stop: Codable, Sendable {
         /// Stop number in the plan, visit day and order within the day (all 1-based).
@@ -38,26 +38,10 @@ public struct FoodVanSummary: Codable, Sendable {
     public var provisionRule, coverageRule, travelRule: String
     /// The depot as the user named it.
     public var depot: String
-    /// Areas of the region.
-    public var regionAreas: Int
-    /// People in the region.
-    public var regionPopulation: Double
-    /// Areas of the region in the target deciles.
-    public var decileAreas: Int
-    /// People in those areas.
-    public var decilePopulation: Double
-    /// Areas targeted (in the deciles, with low food provision).
-    public var targetAreas: Int
-    /// People in the targeted areas.
-    public var targetPopulation: Double
-    /// Target people within the walking radius of some candidate stop.
-    public var reachablePopulation: Double
-    /// Target people covered by the chosen stops.
-    public var coveredPopulation: Double
+    /// The plan in numbers (written at the top level of the JSON, beside the fields below).
+    public var figures: FoodVanFigures
     /// Covered people as a share of the target people (0–1).
     public var coveredShareOfTarget: Double
-    /// Candidate stops considered.
-    public var candidates: Int
     /// The stop selection (method, bound, optimality).
     public var covering: CoveringSolution
     /// Relative gap between the covered people and the selection's upper bound (0 when optimal).
@@ -74,6 +58,32 @@ public struct FoodVanSummary: Codable, Sendable {
     public var notes: [String]
     /// The licence notice of the inputs, when known.
     public var attribution: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case region, settings, provisionRule, coverageRule, travelRule, depot, coveredShareOfTarget, covering, coveringGap
+        case setCover, setCoverStopIds, days, stops, notes, attribution
+    }
+
+    /// The figures' fields and these side by side in one JSON object.
+    public func encode(to encoder: Encoder) throws {
+        try figures.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(region, forKey: .region)
+        try c.encode(settings, forKey: .settings)
+        try c.encode(provisionRule, forKey: .provisionRule)
+        try c.encode(coverageRule, forKey: .coverageRule)
+        try c.encode(travelRule, forKey: .travelRule)
+        try c.encode(depot, forKey: .depot)
+        try c.encode(coveredShareOfTarget, forKey: .coveredShareOfTarget)
+        try c.encode(covering, forKey: .covering)
+        try c.encode(coveringGap, forKey: .coveringGap)
+        try c.encode(setCover, forKey: .setCover)
+        try c.encode(setCoverStopIds, forKey: .setCoverStopIds)
+        try c.encode(days, forKey: .days)
+        try c.encode(stops, forKey: .stops)
+        try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(attribution, forKey: .attribution)
+    }
 }
 
 extension FoodVanPlan {
@@ -106,10 +116,7 @@ extension FoodVanPlan {
                                 nearestStoreKm: s.nearestStore.map { $0 / 1000 }, areasCovered: s.areasCovered)
         }
         return FoodVanSummary(region: regionDescription, settings: input, provisionRule: provisionRule, coverageRule: coverageRule,
-                              travelRule: travelRule, depot: depotLabel, regionAreas: figures.regionAreas, regionPopulation: figures.regionPopulation,
-                              decileAreas: figures.decileAreas, decilePopulation: figures.decilePopulation, targetAreas: figures.targetAreas,
-                              targetPopulation: figures.targetPopulation, reachablePopulation: figures.reachablePopulation,
-                              coveredPopulation: figures.coveredPopulation, coveredShareOfTarget: coveredShare, candidates: figures.candidateCount,
+                              travelRule: travelRule, depot: depotLabel, figures: figures, coveredShareOfTarget: coveredShare,
                               covering: covering, coveringGap: covering.gap, setCover: setCover, setCoverStopIds: setCoverStopIds,
                               days: days, stops: stopRows, notes: notes, attribution: attribution)
     }

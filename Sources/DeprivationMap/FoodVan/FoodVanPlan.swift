@@ -117,15 +117,15 @@ public struct FoodVanPlan: Sendable {
 
 /// A food-van plan in numbers.
 public struct FoodVanFigures: Sendable, Hashable, Codable {
-    /// Areas and people of the region.
+    /// Areas of the region.
     public var regionAreas: Int
     /// People in the region.
     public var regionPopulation: Double
-    /// Areas of the region in the target deciles, and their people.
+    /// Areas of the region in the target deciles.
     public var decileAreas: Int
     /// People in those areas.
     public var decilePopulation: Double
-    /// Areas targeted (in the deciles, with low food provision), and their people.
+    /// Areas targeted (in the deciles, with low food provision).
     public var targetAreas: Int
     /// People in the targeted areas.
     public var targetPopulation: Double
@@ -135,6 +135,11 @@ public struct FoodVanFigures: Sendable, Hashable, Codable {
     public var coveredPopulation: Double
     /// Candidate stops considered.
     public var candidateCount: Int
+
+    private enum CodingKeys: String, CodingKey {
+        case regionAreas, regionPopulation, decileAreas, decilePopulation, targetAreas, targetPopulation, reachablePopulation, coveredPopulation
+        case candidateCount = "candidates"
+    }
 }
 
 /// The settings a plan was made with (for outputs).
