@@ -207,9 +207,9 @@ struct ReportCommand: ParsableCommand {
         if let plan = report.foodVan {
             printError("food van: \(plan.stops.count) stops over \(plan.routes.count) days cover \(grouped(Int(plan.figures.coveredPopulation.rounded()))) of \(grouped(Int(plan.figures.targetPopulation.rounded()))) people in \(plan.figures.targetAreas) target areas")
         } else if let why = report.foodVanSkipped {
-            printError("food van: no plan: \(why)")
+            printError("food van: no plan: \(Wording.note(why))")
         }
-        if let note = report.depotNote { printError("note: \(note)") }
+        if let note = report.depotNote { printError("note: \(Wording.note(note))") }
         guard verbose else { return }
         for (name, seconds) in timings { printError(String(format: "  %6.2f s  %@", seconds, name)) }
         for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }

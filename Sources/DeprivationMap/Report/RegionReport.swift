@@ -109,10 +109,10 @@ public struct RegionReport: Sendable {
     public var catchmentRadius: Double
     /// The food-van plan, when one could be made.
     public var foodVan: FoodVanPlan?
-    /// Why there is no food-van plan.
-    public var foodVanSkipped: String?
+    /// Why there is no food-van plan, and what to change.
+    public var foodVanSkipped: Diagnostic?
     /// How the default depot was chosen, when it was not given.
-    public var depotNote: String?
+    public var depotNote: Diagnostic?
     /// The licence notice of the inputs.
     public var attribution: String?
     /// Input files, for the sources list.
@@ -185,15 +185,17 @@ public struct RegionReport: Sendable {
     /// The food-van part: from the given depot, or from the centre of the target deciles (and,
     /// when a stop is then out of a day's reach, from the area that minimises the longest trip).
     static func foodVanPlan(_ frame: AnalysisFrame, map: AreaMap, stores: ServiceSet, settings: ReportFoodVanSettings,
-                            progress: ProgressCallback?) throws -> (plan: FoodVanPlan?, skipped: String?, depotNote: String?) {
+                            progress: ProgressCallback?) throws -> (plan: FoodVanPlan?, skipped: Diagnostic?, depotNote: Diagnostic?) {
         let centroids = frame.selected.map { frame.origins[$0] }
-        var depotNote: String?
+        var depotNote: Diagnostic?
+        func refusal(_ error: any AdvisedError) -> Diagnostic { Diagnostic(error.problem, advice: error.advice) }
         let depot: Depot
         if let d = settings.depot {
             depot = Depot(point: d, label: settings.depotLabel ?? "E \(Int(saturating: d.x, .towardZero)) N \(Int(saturating: d.y, .towardZero))")
         } else {
             depot = defaultDepot(map: map, centroids: centroids, deciles: settings.deciles)
-            depotNote = "The depot was not given, so the van starts at \(depot.label), the area nearest the population-weighted centre of the target deciles; give the depot to set it."
+            depotNote = Diagnostic("The depot was not given, so the van starts at \(depot.label), the area nearest the population-weighted centre of the target deciles",
+                                   advice: "give \(Setting.depot) (a postcode) to set it")
         }
         var spec = FoodVanSpec(depot: depot)
         spec.deciles = settings.deciles
@@ -209,19 +211,20 @@ public struct RegionReport: Sendable {
         do {
             return (try FoodVanPlanner.plan(frame, stores: stores, spec: spec, progress: progress), nil, depotNote)
         } catch let error as RouteError {
-            guard settings.depot == nil, case .stopBeyondBudget = error else { return (nil, error.description, nil) }
+            guard settings.depot == nil, case .stopBeyondBudget = error else { return (nil, refusal(error), nil) }
             // A spread-out region: start from the area that minimises the longest trip instead.
             spec.depot = minimaxDepot(map: map, centroids: centroids, deciles: settings.deciles)
             do {
                 let plan = try FoodVanPlanner.plan(frame, stores: stores, spec: spec, progress: progress)
-                return (plan, nil, "The depot was not given. From \(depot.label), the area nearest the population-weighted centre of the target deciles, a stop is out of reach in a \(Int(saturating: settings.dayMinutes, .towardZero))-minute day, so the van starts at \(spec.depot.label), the area whose farthest area in the target deciles is nearest; give the depot to set it.")
+                return (plan, nil, Diagnostic("The depot was not given. From \(depot.label), the area nearest the population-weighted centre of the target deciles, a stop is out of reach in a \(Int(saturating: settings.dayMinutes, .towardZero))-minute day, so the van starts at \(spec.depot.label), the area whose farthest area in the target deciles is nearest",
+                                              advice: "give \(Setting.depot) (a postcode) to set it"))
             } catch let again as RouteError {
-                return (nil, again.description, nil)
+                return (nil, refusal(again), nil)
             } catch let again as FoodVanError {
-                return (nil, again.description, nil)
+                return (nil, refusal(again), nil)
             }
         } catch let error as FoodVanError {
-            return (nil, error.description, nil)
+            return (nil, refusal(error), nil)
         }
     }
 

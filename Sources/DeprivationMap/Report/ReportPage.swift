@@ -283,7 +283,7 @@ public enum ReportPage {
     static func foodVanSection(_ report: RegionReport, figures: ReportTable, schedule: ReportTable?) -> String {
         var s = "<h2 id=\"food-van\">Food-van plan</h2>\n"
         guard let plan = report.foodVan, let schedule else {
-            return s + "<p class=\"note\">No food-van plan: \(escape(report.foodVanSkipped ?? "not planned"))</p>\n"
+            return s + "<p class=\"note\">No food-van plan: \(escape(report.foodVanSkipped.map { $0.description + "." } ?? "not planned"))</p>\n"
         }
         func fig(_ key: String, _ d: Int, _ suffix: String = "") -> String {
             guard let r = figures.rows.firstIndex(where: { $0[0] == key }) else { return "" }
@@ -292,7 +292,7 @@ public enum ReportPage {
         s += "<p>Target: areas in IMD deciles \(plan.input.deciles.map(String.init).joined(separator: ", ")) (\(fig("deciles_areas", 0)) areas, \(fig("deciles_population", 0)) people) \(escape(plan.provisionRule)): "
         s += "<b>\(fig("target_areas", 0)) areas, \(fig("target_population", 0)) people</b>. "
         s += "\(fig("stops", 0)) stops over \(fig("days", 0)) visit days cover \(fig("covered_population", 0)) of them (\(fig("covered_pct", 1, "%"))); \(fig("stops_to_cover_all", 0)) stops would reach every target area within walking distance.</p>\n"
-        s += "<p class=\"note\">\(escape(plan.coverageRule)) \(escape(plan.travelRule))\(report.depotNote.map { " " + escape($0) } ?? "")</p>\n"
+        s += "<p class=\"note\">\(escape(plan.coverageRule)) \(escape(plan.travelRule))\(report.depotNote.map { " " + escape($0.description + ".") } ?? "")</p>\n"
         s += "<table id=\"schedule\"><tr><th>day</th><th>order</th><th class=\"l\">event</th><th>arrive</th><th>depart</th><th class=\"l\">stop</th><th>IMD decile</th><th>drive, min</th><th>people covered</th></tr>\n"
         for (r, row) in schedule.rows.enumerated() {
             func col(_ name: String) -> String { schedule.header.firstIndex(of: name).map { row[$0] } ?? "" }
