@@ -44,7 +44,6 @@ public enum AreaError: Error, Sendable, Equatable, AdvisedError {
         case .noPolygons: return "give \(Setting.areas) as a polygon layer such as LSOA boundaries"
         case .noCodeField: return "name it with \(Setting.codeField)"
         case .duplicateCodes: return "dissolve them first or choose another \(Setting.codeField)"
-        default: return nil
         }
     }
 }

@@ -274,7 +274,7 @@ final class HTTPFileDownload: NSObject, URLSessionDataDelegate, @unchecked Senda
     /// Runs one attempt. Returns the full size the server announced (nil when unknown).
     static func run(url: URL, part: String, timeout: Double, onProgress: @escaping (Int64, Int64?) -> Void) throws -> Int64? {
         let have = ((try? FileManager.default.attributesOfItem(atPath: part))?[.size] as? NSNumber)?.int64Value ?? 0
-        if have == 0 { FileManager.default.createFile(atPath: part, contents: nil) }
+        if have == 0 { _ = FileManager.default.createFile(atPath: part, contents: nil) }
         let task = HTTPFileDownload(part: part, onProgress: onProgress)
         task.written = have
         let configuration = URLSessionConfiguration.ephemeral
@@ -311,7 +311,7 @@ final class HTTPFileDownload: NSObject, URLSessionDataDelegate, @unchecked Senda
             }
         case 200:
             written = 0
-            FileManager.default.createFile(atPath: part, contents: nil) // the server sends it all again
+            _ = FileManager.default.createFile(atPath: part, contents: nil) // the server sends it all again
             expectedTotal = length
         default:
             failure = DataFetchError.http(url: response.url?.absoluteString ?? "", status: status)
