@@ -220,7 +220,7 @@ struct FoodVanCommand: ParsableCommand {
         try OutputTransaction.perform {
             try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
             try MapOutput.writeTable(header: areaTable.header, rows: areaTable.rows, to: areasPath)
-            try MapOutput.writeJSON(plan.summary(attribution: attribution), to: summaryPath)
+            try MapOutput.writeJSON(plan.summary(attribution: attribution, notes: plan.diagnostics.map(Wording.note)), to: summaryPath)
             try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
         }
         print(plan.report())

@@ -101,8 +101,9 @@ extension FoodVanPlan {
     /// Share of the target population covered.
     public var coveredShare: Double { figures.targetPopulation > 0 ? figures.coveredPopulation / figures.targetPopulation : 0 }
 
-    /// The summary written as `OUT-summary.json`, with `attribution` as its licence notice.
-    public func summary(attribution: String?) -> FoodVanSummary {
+    /// The summary written as `OUT-summary.json`, with `attribution` as its licence notice and
+    /// `notes` as the caller words the diagnostics (plain words when `nil`).
+    public func summary(attribution: String?, notes worded: [String]? = nil) -> FoodVanSummary {
         let km = dayKilometres
         let days = routes.map { r in
             FoodVanSummary.Day(day: r.day, stops: r.stops.count, start: Self.clock(input.startMinutes),
@@ -118,7 +119,7 @@ extension FoodVanPlan {
         return FoodVanSummary(region: regionDescription, settings: input, provisionRule: provisionRule, coverageRule: coverageRule,
                               travelRule: travelRule, depot: depotLabel, figures: figures, coveredShareOfTarget: coveredShare,
                               covering: covering, coveringGap: covering.gap, setCover: setCover, setCoverStopIds: setCoverStopIds,
-                              days: days, stops: stopRows, notes: notes, attribution: attribution)
+                              days: days, stops: stopRows, notes: worded ?? notes, attribution: attribution)
     }
 
     /// Field names of the map layer, shared by every feature (`feature_type` says which kind).
