@@ -23,7 +23,7 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
         case .population: return "a population table"
         case .populationColumn: return "the population column"
         case .centroids: return "the centroid table"
-        case .dataFolder: return "the open-data folder"
+        case .dataFolder: return "the data-folder setting"
         case .postcodes: return "Code-Point Open"
         case .vintageLookup: return "the LSOA 2011 → 2021 lookup"
         case .reproject: return "reprojection"
