@@ -13,6 +13,8 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
     case output
     case stops, sites, walkRadius, depot, allowDepotOutside, foodThreshold, deciles, storeSizes
     case dayMinutes, stopMinutes, days, speed, detour
+    // Road and path networks.
+    case network, mode, routerURL, snapCap, engines, networkCache, straightLineFallback
 
     /// The setting in plain words, for messages read outside a front end.
     public var plainName: String {
@@ -54,6 +56,13 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
         case .days: return "the number of visit days"
         case .speed: return "the driving speed"
         case .detour: return "the detour factor"
+        case .network: return "the OpenStreetMap extract"
+        case .mode: return "the travel mode"
+        case .routerURL: return "the address of a running routing engine"
+        case .snapCap: return "the largest snapping distance"
+        case .engines: return "the routing-engine folder"
+        case .networkCache: return "the network cache folder"
+        case .straightLineFallback: return "permission to fall back to straight lines"
         }
     }
 }

@@ -41,6 +41,13 @@ extension Setting {
         case .days: return "--days"
         case .speed: return "--speed"
         case .detour: return "--detour"
+        case .network: return "--network"
+        case .mode: return "--mode"
+        case .routerURL: return "--router-url"
+        case .snapCap: return "--snap-cap"
+        case .engines: return "--engines (or DEPRIVATION_MAP_ENGINES)"
+        case .networkCache: return "--network-cache"
+        case .straightLineFallback: return "--fallback-straight-lines"
         }
     }
 }
