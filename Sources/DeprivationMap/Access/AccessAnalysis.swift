@@ -95,9 +95,9 @@ public enum AccessAnalysis {
         let supply = Supply(services: services, capacity: spec.capacity)
         diagnostics += supply.diagnostics
         let costs = try spec.cost.bind(areas: areas, origins: origins, services: services)
-        diagnostics += costs.diagnostics(areas: areas, services: services)
         let values = try measure(spec, costs: costs, codes: areas.codes, kind: services.kind, origins: frame.originPolicy,
                                  demand: demand, supply: supply, population: population, progress: progress)
+        diagnostics += costs.diagnostics(areas: areas, services: services)
         diagnostics += values.diagnostics
         if values.pairCount == 0 { throw AccessError.noServiceReached(radius: spec.radius ?? 0, unit: costs.unit, kind: services.kind) }
 
@@ -123,20 +123,23 @@ public enum AccessAnalysis {
     static func measure(_ spec: AccessSpec, costs: BoundCosts, codes: [String], kind: ServiceKind, origins: OriginPolicy?,
                         demand: Demand, supply: Supply, population: [Double?], progress: ProgressCallback?) throws -> MeasureValues {
         let place: String
-        if let m = costs.matrix {
+        if let n = costs.network {
+            place = n.cost.words + " from \(origins?.words ?? "polygon centroids")"
+        } else if let m = costs.matrix {
             place = "travel time from \(URL(fileURLWithPath: m.path).lastPathComponent)"
         } else {
             place = "straight-line distance from \(origins?.words ?? "polygon centroids") in EPSG:27700"
         }
         switch spec.measure {
         case .nearest, .knn:
-            return try MeasureValues.nearest(k: spec.measure == .nearest ? 1 : spec.k, costs: costs, kind: kind, place: place, codes: codes)
+            return try MeasureValues.nearest(k: spec.measure == .nearest ? 1 : spec.k, costs: costs, kind: kind, place: place, codes: codes,
+                                             progress: progress)
         case .within:
             let r = try spec.requiredRadius()
-            return MeasureValues.within(costs.within(r, progress: progress), radius: r, unit: costs.unit, kind: kind, place: place)
+            return MeasureValues.within(try costs.within(r, progress: progress), radius: r, unit: costs.unit, kind: kind, place: place)
         case .twoStep, .enhanced, .threeStep:
             let r = try spec.requiredRadius()
-            return MeasureValues.catchment(costs.within(r, progress: progress), spec: spec, radius: r, unit: costs.unit, demand: demand,
+            return MeasureValues.catchment(try costs.within(r, progress: progress), spec: spec, radius: r, unit: costs.unit, demand: demand,
                                            supply: supply, population: population, kind: kind, place: place)
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The unit of a cost: metres of straight line, or minutes of travel.
 public enum CostUnit: String, Sendable, Hashable, Codable {
-    /// Metres of straight line (EPSG:27700).
+    /// Metres: of straight line (EPSG:27700), or along a network.
     case metres
     /// Minutes of travel.
     case minutes
@@ -17,20 +17,23 @@ public enum CostUnit: String, Sendable, Hashable, Codable {
 
 /// How the cost of reaching a service from an area is measured.
 ///
-/// A road-network router is one more case: it gives the same bound costs (nearest services
-/// and pairs within a cost) for the frame's origins and the services.
+/// Every case gives the same bound costs (nearest services and pairs within a cost) for the
+/// frame's origins and the services, so every measure works with every cost model.
 public enum CostModel: Sendable {
     /// Straight-line distance in EPSG:27700 metres (a packed R-tree of the services).
     case straightLine
     /// Minutes from a travel-time table, matched to the areas by code or name and to the
     /// services by identifier or postcode.
     case travelTimes(TravelTimeTable)
+    /// Minutes or metres along a road or path network, from a routing engine.
+    case network(NetworkCost)
 
     /// The unit of its costs.
     public var unit: CostUnit {
         switch self {
         case .straightLine: return .metres
         case .travelTimes: return .minutes
+        case .network(let n): return n.unit
         }
     }
 
@@ -39,11 +42,14 @@ public enum CostModel: Sendable {
     func bind(areas: Areas, origins: [Coordinate], services: ServiceSet) throws -> BoundCosts {
         switch self {
         case .straightLine:
-            return BoundCosts(unit: .metres, tree: PointTree(services.points), matrix: nil, origins: origins, serviceCount: services.points.count)
+            return BoundCosts(unit: .metres, tree: PointTree(services.points), matrix: nil, network: nil, origins: origins, serviceCount: services.points.count)
         case .travelTimes(let table):
             let m = try TravelTimeMatrix.match(table, areaCodes: areas.codes, areaNames: areas.names, serviceIds: services.ids,
                                                servicePostcodes: services.postcodes)
-            return BoundCosts(unit: .minutes, tree: nil, matrix: m, origins: origins, serviceCount: services.points.count)
+            return BoundCosts(unit: .minutes, tree: nil, matrix: m, network: nil, origins: origins, serviceCount: services.points.count)
+        case .network(let cost):
+            let binding = try NetworkCostBinding(cost: cost, origins: origins, services: services.points)
+            return BoundCosts(unit: cost.unit, tree: nil, matrix: nil, network: binding, origins: origins, serviceCount: services.points.count)
         }
     }
 }
@@ -53,11 +59,13 @@ struct BoundCosts: Sendable {
     let unit: CostUnit
     let tree: PointTree?
     let matrix: TravelTimeMatrix?
+    let network: NetworkCostBinding?
     let origins: [Coordinate]
     let serviceCount: Int
 
     /// The k cheapest services of every origin, cheapest first (ties by service index).
-    func nearest(k: Int) throws -> [[(index: Int, distance: Double)]] {
+    func nearest(k: Int, progress: ProgressCallback? = nil) throws -> [[(index: Int, distance: Double)]] {
+        if let network { return try network.nearest(k: k, progress: progress) }
         if let tree {
             return try parallelChunks(count: origins.count) { range in range.map { tree.nearest(origins[$0], k: k) } }
         }
@@ -70,13 +78,15 @@ struct BoundCosts: Sendable {
     }
 
     /// Area–service pairs with a cost of at most `radius`.
-    func within(_ radius: Double, progress: ProgressCallback?) -> SparseNeighbours {
+    func within(_ radius: Double, progress: ProgressCallback?) throws -> SparseNeighbours {
+        if let network { return try network.within(radius, progress: progress) }
         if let tree { return SparseNeighbours.within(radius: radius, origins: origins, tree: tree, serviceCount: serviceCount, progress: progress) }
         return matrix!.neighbours.limited(to: radius)
     }
 
     /// What the matrix matched and missed, for the analysis's diagnostics.
     func diagnostics(areas: Areas, services: ServiceSet) -> [Diagnostic] {
+        if let network { return network.diagnostics(originCodes: areas.codes, serviceIds: services.ids) }
         guard let m = matrix else { return [] }
         let file = URL(fileURLWithPath: m.path).lastPathComponent
         var out: [Diagnostic] = []

@@ -24,7 +24,8 @@ struct MeasureValues {
     }
 
     /// Cost to the nearest service (`k` = 1) or the mean cost to the k nearest, in the reported unit.
-    static func nearest(k: Int, costs: BoundCosts, kind: ServiceKind, place: String, codes: [String]) throws -> MeasureValues {
+    static func nearest(k: Int, costs: BoundCosts, kind: ServiceKind, place: String, codes: [String],
+                        progress: ProgressCallback? = nil) throws -> MeasureValues {
         guard k >= 1 else { throw AccessError.badParameter("the number of nearest services must be at least 1", .neighbours) }
         let word = costs.unit.reported
         var m = MeasureValues(count: codes.count, valueField: k == 1 ? "nearest_\(word)" : "knn_mean_\(word)", unit: word,
@@ -32,7 +33,7 @@ struct MeasureValues {
         if k > costs.serviceCount {
             m.diagnostics.note("only \(costs.serviceCount) services: the k = \(k) nearest cannot all exist; areas get the mean over the services there are.")
         }
-        let rows = try costs.nearest(k: k)
+        let rows = try costs.nearest(k: k, progress: progress)
         let scale = costs.unit.toReported
         for a in rows.indices where !rows[a].isEmpty {
             m.nearestService[a] = rows[a][0].index
