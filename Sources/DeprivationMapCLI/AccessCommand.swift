@@ -13,7 +13,12 @@ struct AccessCommand: ParsableCommand {
             which give supply (1 per service, or --capacity) per --per people (default 100,000) \
             within the --radius catchment. With --matrix, costs come from a travel-time matrix \
             (minutes) instead of straight lines, and --radius is in minutes; missing pairs are \
-            reported.
+            reported. With --network FILE.osm.pbf (an OpenStreetMap extract) and --mode \
+            drive|walk|cycle, costs are times (or, with --network-metric distance, metres) along \
+            the roads and paths, from the OSRM routing engine this command starts on loopback and \
+            stops (the extract is preprocessed once per mode and cached); --router-url uses a \
+            running OSRM server instead. Origins and services are snapped to the network \
+            (--snap-cap); farther ones, and pairs with no route, are named, never given a cost.
 
             Origins are population-weighted centroids (--centroids, or the data folder's for the \
             areas' vintage), or polygon centroids computed in EPSG:27700 with --polygon-centroids. \
@@ -60,7 +65,7 @@ struct AccessCommand: ParsableCommand {
         let result = try AccessAnalysis.run(prepared.frame, services: prepared.services, spec: prepared.spec, progress: bar.callback)
         bar.clear()
         let attribution = MapOutput.attribution(for: prepared.files)
-        let notes = result.diagnostics.map(Wording.note)
+        let notes = prepared.notes + result.diagnostics.map(Wording.note)
         let layer = result.layer()
         // All outputs or none.
         try OutputTransaction.perform {

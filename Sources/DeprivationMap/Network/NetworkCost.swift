@@ -44,7 +44,8 @@ public struct NetworkCost: Sendable {
 /// diagnostics (snapping, unreachable pairs, pairs beating the bound).
 final class NetworkCostBinding: @unchecked Sendable {
     let cost: NetworkCost
-    let origins: [Coordinate]
+    /// Origins in EPSG:27700; an origin outside ``restrict(to:within:)`` is NaN and never asked.
+    private(set) var origins: [Coordinate]
     let services: [Coordinate]
     let originLonLat: [Coordinate]
     let serviceLonLat: [Coordinate]
@@ -71,6 +72,20 @@ final class NetworkCostBinding: @unchecked Sendable {
         tree = PointTree(services)
         originSnap = Array(repeating: .nan, count: origins.count)
         serviceSnap = Array(repeating: .nan, count: services.count)
+    }
+
+    /// Asks the router only for the origins `kept`, and those within `radius` straight-line
+    /// metres of one of them: an analysis reporting on a region needs no costs elsewhere
+    /// (a floating catchment needs the demand within twice its reach).
+    func restrict(to kept: [Int], within radius: Double = 0) {
+        var keep = Set(kept)
+        if radius > 0 {
+            let tree = PointTree(kept.map { origins[$0] })
+            for o in origins.indices where !keep.contains(o) && origins[o].x.isFinite {
+                if !tree.nearest(origins[o], k: 1).filter({ $0.distance <= radius }).isEmpty { keep.insert(o) }
+            }
+        }
+        for o in origins.indices where !keep.contains(o) { origins[o] = Coordinate(x: .nan, y: .nan) }
     }
 
     /// Straight-line metres that can be covered for `cost` (a lower bound on the cost of a pair

@@ -22,6 +22,8 @@ public enum NetworkError: Error, Sendable, Equatable, AdvisedError {
     case routerRefused(url: String, code: String, message: String)
     /// The cache folder cannot be written.
     case cacheUnwritable(path: String, detail: String)
+    /// No area of the region could be placed on the network.
+    case regionOffNetwork(areas: Int, snapCap: Double, network: String)
     /// A value that must be positive and finite is not.
     case badParameter(String, Setting)
 
@@ -47,6 +49,8 @@ public enum NetworkError: Error, Sendable, Equatable, AdvisedError {
             return "the router at \(url) refused a request: \(code)" + (message.isEmpty ? "" : " (\(message))")
         case .cacheUnwritable(let path, let detail):
             return "\(path): the network cache cannot be written (\(detail))"
+        case .regionOffNetwork(let areas, let cap, let network):
+            return "none of the \(areas) areas of the region is within \(Int(cap)) m of the network of \(network): the network does not cover the region"
         case .badParameter(let what, _):
             return what
         }
@@ -72,6 +76,8 @@ public enum NetworkError: Error, Sendable, Equatable, AdvisedError {
             return "check that the server at \(Setting.routerURL) covers the region and the mode"
         case .cacheUnwritable:
             return "give a writable \(Setting.networkCache)"
+        case .regionOffNetwork:
+            return "give an extract that covers the region as \(Setting.network), or raise \(Setting.snapCap)"
         case .badParameter(_, let setting):
             return "give \(setting) as a positive number"
         }

@@ -49,6 +49,12 @@ public struct DataAttribution: Sendable, Hashable {
         licence: "Open Government Licence v3.0",
         notice: "English Indices of Deprivation, MHCLG, licensed under the Open Government Licence v3.0."
     )
+    /// OpenStreetMap extracts (road and path networks).
+    public static let openStreetMap = DataAttribution(
+        publisher: "OpenStreetMap contributors",
+        licence: "Open Database License 1.0",
+        notice: "Network data © OpenStreetMap contributors, available under the Open Database License (ODbL 1.0)."
+    )
 
     /// File-name prefixes (lower case) and the notice they carry.
     static let catalogue: [(prefix: String, attribution: DataAttribution)] = [
@@ -64,6 +70,7 @@ public struct DataAttribution: Sendable, Hashable {
     /// The notice for the file at `path`, recognised by its name; `nil` when unknown.
     public static func forFile(_ path: String) -> DataAttribution? {
         let name = URL(fileURLWithPath: path).lastPathComponent.lowercased()
+        if name.hasSuffix(".osm.pbf") || name.hasSuffix(".osm") || name.hasSuffix(".osm.bz2") { return .openStreetMap }
         return catalogue.first { name.hasPrefix($0.prefix) }?.attribution
     }
 }

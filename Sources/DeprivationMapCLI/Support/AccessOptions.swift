@@ -7,10 +7,12 @@ import Foundation
 struct AccessOptions: ParsableArguments {
     /// The files named on the command line (for the check that no output replaces an input).
     var inputPaths: [String?] {
-        area.inputPaths + [services.map { MapCommand.split($0).1 }, postcodes, capacity, matrix, needAges]
+        area.inputPaths + [services.map { MapCommand.split($0).1 }, postcodes, capacity, matrix, needAges, travel.network]
     }
 
     @OptionGroup var area: AreaOptions
+
+    @OptionGroup(title: "Network travel") var travel: NetworkOptions
 
     @Option(help: ArgumentHelp("Services as TYPE=FILE or FILE: epraccur, edispensary, Geolytix, CSV with coordinates or postcodes, GeoJSON, shapefile.", valueName: "type=file"))
     var services: String?
@@ -36,7 +38,7 @@ struct AccessOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Travel-time matrix (wide: area rows × service columns; or long: origin, destination, cost), minutes.", valueName: "file"))
     var matrix: String?
 
-    @Option(help: ArgumentHelp("Radius for within and the floating catchments: metres, or minutes with --matrix.", valueName: "metres"))
+    @Option(help: ArgumentHelp("Radius for within and the floating catchments: metres; minutes with --matrix or a network (metres with --network-metric distance).", valueName: "radius"))
     var radius: Double?
 
     @Option(help: "Number of nearest services for knn.")
@@ -99,6 +101,8 @@ struct AccessOptions: ParsableArguments {
         /// Every file read (for the attribution notice).
         var files: [String]
         var defaults: [String]
+        /// Notes of the CLI's own (a network that could not be used).
+        var notes: [String] = []
     }
 
     /// Reads everything and builds the frame and the measure's specification.
@@ -117,7 +121,13 @@ struct AccessOptions: ParsableArguments {
         }
         files.append(path)
         files += [capacity, matrix, needAges].compactMap { $0 }
+        if matrix != nil && travel.wanted { throw ValidationError("choose one cost: --matrix (a table of times) or a network (--network, --router-url, --mode).") }
         var spec = AccessSpec(measure: method, radius: radius, cost: try matrix.map { .travelTimes(try TravelTimeTable.read(path: $0)) } ?? .straightLine)
+        let (router, fallback) = try travel.router(mode: .walk, data: data, bar: bar)
+        if let router {
+            spec.cost = .network(NetworkCost(router: router, metric: travel.networkMetric, snapCap: travel.snapCap))
+            if let extract = router.network?.extract.path { files.append(extract) }
+        }
         if let capacity, let capacityColumn {
             spec.capacity = try ServiceCapacity.read(path: capacity, valueColumn: capacityColumn, idColumn: capacityId,
                                                      filters: columnFilters(capacityWhere))
@@ -131,7 +141,8 @@ struct AccessOptions: ParsableArguments {
             spec.need = .healthDomain(factor: healthNeedFactor)
         }
         spec.inequality = inequality
-        return Prepared(frame: try loaded.frame(), services: set, spec: spec, files: files, defaults: loaded.defaults)
+        return Prepared(frame: try loaded.frame(), services: set, spec: spec, files: files, defaults: loaded.defaults,
+                        notes: fallback.map { [$0] } ?? [])
     }
 }
 

@@ -64,6 +64,8 @@ enum InterruptHandling {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 // Outputs already in place: too late to undo, so the command finishes normally.
+                // Engines this command started stop first: they may be writing into a temporary cache.
+                ChildProcesses.shared.terminateAll()
                 guard let removed = TemporaryFileRegistry.shared.removeAll() else { return }
                 let note = removed > 0 ? " (removed \(removed) unfinished output file(s))" : ""
                 printError("\ninterrupted\(note); nothing was written.")
