@@ -11,7 +11,7 @@ struct DataCommand: ParsableCommand {
             population/, centroids/, lookups/, services/, postcodes/. Every command takes its \
             default inputs from there.
             """,
-        subcommands: [DataStatusCommand.self, DataFetchCommand.self]
+        subcommands: [DataStatusCommand.self, DataFetchCommand.self, SyntheticNetworkCommand.self]
     )
 }
 
@@ -182,5 +182,41 @@ struct DataFetchCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if manual > 0 { throw ExitCode(2) }
+    }
+}
+
+struct SyntheticNetworkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synthetic-network",
+        abstract: "Write a SYNTHETIC street grid (OpenStreetMap XML) over a box: for trying --network where no extract is at hand.",
+        discussion: """
+            The grid is not a real road network: its file says so, and times computed on it are \
+            not real travel times. For real ones, give an OpenStreetMap extract (data fetch knows \
+            the England and Essex extracts).
+            """
+    )
+
+    @Option(help: ArgumentHelp("West,south,east,north in degrees (WGS84), e.g. 0.62,51.52,0.78,51.58 (Southend-on-Sea).", valueName: "w,s,e,n"))
+    var bounds: String
+
+    @Option(help: "Street spacing in metres.")
+    var spacing: Double = 400
+
+    @Option(name: [.short, .long], help: "Output file (.osm).")
+    var output: String
+
+    func run() throws {
+        let v = bounds.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard v.count == 4 else { throw ValidationError("--bounds takes west,south,east,north in degrees; got '\(bounds)'.") }
+        guard URL(fileURLWithPath: output).pathExtension.lowercased() == "osm" else { throw ValidationError("-o must end in .osm.") }
+        try OutputSafety.check(outputs: [output], inputs: [])
+        let network = SyntheticNetwork(grids: [.init(west: v[0], south: v[1], east: v[2], north: v[3], spacing: spacing)])
+        let text = try network.xml()
+        try OutputTransaction.perform {
+            let file = try AtomicOutputFile(path: output)
+            try file.write(text)
+            try file.commit()
+        }
+        printError("wrote \(output): \(SyntheticNetwork.label)")
     }
 }

@@ -16,7 +16,7 @@ struct FoodVanCommand: ParsableCommand {
             Candidate stops: the target areas' centroids, or --sites (CSV with coordinates or \
             postcodes and a name column, GeoJSON or shapefile points); sites outside the region \
             are reported and left out. An area is covered when its centroid is within \
-            --walk-radius metres of a stop.
+            --walk-radius metres of a stop (along foot paths with --network).
 
             Stops: with --stops P, the P stops covering the most target population (maximal \
             covering: exact branch and bound up to --exact-limit candidates, otherwise greedy \
@@ -26,7 +26,9 @@ struct FoodVanCommand: ParsableCommand {
 
             Routes: from --depot (a postcode, or easting,northing in EPSG:27700), one route per \
             visit day of at most --day-minutes, with --stop-minutes at each stop, driving at \
-            --speed km/h over straight lines × --detour (or times from --travel-matrix). Nearest \
+            --speed km/h over straight lines × --detour (or times from --travel-matrix, or, with \
+            --network FILE.osm.pbf, driving times along the roads from the OSRM engine, each \
+            day's route drawn along the roads driven). Nearest \
             neighbour and seeded random starts improved by 2-opt and Or-opt; the tour is cut \
             into --days days (default: as few as fit) with the longest day as short as possible.
 
@@ -103,6 +105,8 @@ struct FoodVanCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Output GeoJSON file; OUT.csv, OUT-areas.csv and OUT-summary.json are written beside it.")
     var output: String
 
+    @OptionGroup(title: "Network travel") var travel: NetworkOptions
+
     @OptionGroup var data: DataOptions
 
     @Flag(name: [.short, .long], help: "No notes on standard error; the plan summary is still printed.")
@@ -169,7 +173,11 @@ struct FoodVanCommand: ParsableCommand {
         let areasPath = MapOutput.sibling(of: output, suffix: "-areas", extension: "csv")
         let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
         try OutputSafety.check(outputs: [output, schedulePath, areasPath, summaryPath],
-                               inputs: area.inputPaths + [foodStores, foodMatrix, sites, postcodes, travelMatrix])
+                               inputs: area.inputPaths + [foodStores, foodMatrix, sites, postcodes, travelMatrix, travel.network])
+        if let mode = travel.mode, mode != .drive {
+            throw ValidationError("the van drives and a stop's coverage is walked: food-van takes no --mode (give --network alone).")
+        }
+        if travel.wanted && travelMatrix != nil { throw ValidationError("choose one: --travel-matrix or a network (--network, --router-url).") }
         let bar = ProgressBar(quiet: quiet)
         var notes: [String] = []
         let loaded = try area.load(data: data, progress: bar.callback)
@@ -207,6 +215,18 @@ struct FoodVanCommand: ParsableCommand {
         spec.dayMinutes = dayMinutes
         spec.stopMinutes = stopMinutes
         spec.travel = try travelMatrix.map { .matrix(try CSVTable(path: $0)) } ?? .straightLine(speedKmh: speed, detour: detour)
+        let (drive, driveNote) = try travel.router(.drive, data: data, bar: bar)
+        if let driveNote { notes.append(driveNote) }
+        if let drive {
+            spec.travel = .network(drive)
+            if let extract = drive.network?.extract.path { files.append(extract) }
+            if travel.routerUrl == nil {
+                let (walk, _) = try travel.router(.walk, data: data, bar: bar)
+                spec.walkNetwork = walk.map { NetworkCost(router: $0, metric: .distance, snapCap: travel.snapCap) }
+            } else {
+                notes.append("--router-url serves one profile (used for driving); a stop's walking coverage stays a straight line.")
+            }
+        }
         spec.startMinutes = try startMinutes()
         spec.seed = seed
         let plan = try FoodVanPlanner.plan(try loaded.frame(), stores: stores, spec: spec, progress: bar.callback)

@@ -84,6 +84,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports/REGION).", valueName: "dir"))
     var output: String?
 
+    @OptionGroup(title: "Network travel") var travel: NetworkOptions
+
     @OptionGroup var data: DataOptions
 
     @Flag(name: [.short, .long], help: "Nothing on standard error but errors: no progress, no summary.")
@@ -122,7 +124,7 @@ struct ReportCommand: ParsableCommand {
         let folder = outputFolder()
         try ReportWriter.checkDestination(folder) // before any work: a folder we cannot write is found at once
         // The report replaces its whole folder: no input (nor the data folder) may lie inside it.
-        try OutputSafety.check(outputs: [], inputs: area.inputPaths + [gp, gpWorkforce, pharmacies, foodStores, data.root], outputFolders: [folder])
+        try OutputSafety.check(outputs: [], inputs: area.inputPaths + [gp, gpWorkforce, pharmacies, foodStores, data.root, travel.network], outputFolders: [folder])
         let bar = ProgressBar(quiet: quiet)
         var timings: [(String, Double)] = []
         var lap = Date()
@@ -192,6 +194,25 @@ struct ReportCommand: ParsableCommand {
         van.days = days
         van.dayMinutes = dayMinutes
         input.foodVan = van
+        var networkNotes: [String] = []
+        if travel.wanted {
+            // Nearest services by --mode (walk by default); the van drives and its stops are walked to.
+            let mode = travel.mode ?? .walk
+            let (router, note) = try travel.router(mode, data: data, bar: bar)
+            if let note { networkNotes.append(note) }
+            if let router {
+                var network = ReportNetwork(access: NetworkCost(router: router, metric: travel.networkMetric, snapCap: travel.snapCap))
+                if let extract = router.network?.extract.path { files.append(extract) }
+                if travel.routerUrl == nil {
+                    network.drive = mode == .drive ? router : try travel.router(.drive, data: data, bar: bar).0
+                    let walk = mode == .walk ? router : try travel.router(.walk, data: data, bar: bar).0
+                    network.walk = walk.map { NetworkCost(router: $0, metric: .distance, snapCap: travel.snapCap) }
+                } else {
+                    networkNotes.append("--router-url serves one profile: it measures the nearest services; the food van keeps straight lines.")
+                }
+                input.network = network
+            }
+        }
         input.inputFiles = files
         let report = try RegionReport.build(input, progress: bar.callback)
         step("joins, access, gap and food-van plan")
@@ -210,6 +231,8 @@ struct ReportCommand: ParsableCommand {
             printError("food van: no plan: \(Wording.note(why))")
         }
         if let note = report.depotNote { printError("note: \(Wording.note(note))") }
+        printError("nearest services: " + (report.accessNetwork.map { "along the network, \($0)" } ?? "straight lines (no --network given)"))
+        for n in networkNotes { printError("note: \(n)") }
         guard verbose else { return }
         for (name, seconds) in timings { printError(String(format: "  %6.2f s  %@", seconds, name)) }
         for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }

@@ -10,7 +10,16 @@ struct FoodVanCover {
 
     /// - Throws: ``FoodVanError/radiusCoversNobody(radius:candidates:targets:nearest:)``.
     init(clients: [Coordinate], weights: [Double], candidates: [Coordinate], spec: FoodVanSpec, clientCodes: [String]) throws {
-        instance = CoverageInstance(clients: clients, weights: weights, candidates: candidates, radius: spec.walkRadius)
+        if let walk = spec.walkNetwork {
+            // Stops as origins, target areas as destinations: pairs within the radius along foot paths.
+            let binding = try NetworkCostBinding(cost: NetworkCost(router: walk.router, metric: .distance, snapCap: walk.snapCap),
+                                                 origins: candidates, services: clients)
+            let pairs = try binding.within(spec.walkRadius, progress: nil)
+            instance = CoverageInstance(weights: weights, covers: (0..<candidates.count).map { j in pairs.range(of: j).map { Int(pairs.services[$0]) } })
+            diagnostics += binding.diagnostics(originCodes: (0..<candidates.count).map { "stop candidate \($0 + 1)" }, serviceIds: clientCodes)
+        } else {
+            instance = CoverageInstance(clients: clients, weights: weights, candidates: candidates, radius: spec.walkRadius)
+        }
         guard instance.reachableWeight > 0 else {
             let tree = PointTree(clients)
             let closest = candidates.compactMap { tree.nearest($0, k: 1).first?.distance }.min()

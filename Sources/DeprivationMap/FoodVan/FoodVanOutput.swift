@@ -191,6 +191,7 @@ extension FoodVanPlan {
                       "easting", "northing", "drive_minutes", "drive_km", "population_covered", "areas_covered", "nearest_store_km"]
         var rows: [[String]] = []
         func f(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+        let dayKm = dayKilometres
         for (d, route) in routes.enumerated() {
             rows.append(["\(route.day)", "0", "leave depot", "", Self.clock(input.startMinutes), "", "Depot \(depotLabel)", "depot", "", "",
                          f(depot.x, 0), f(depot.y, 0), "", "", "", "", ""])
@@ -200,10 +201,11 @@ extension FoodVanPlan {
                              f(s.legKilometres, 2), f(s.populationCovered, 0), "\(s.areasCovered.count)",
                              s.nearestStore.map { f($0 / 1000, 2) } ?? ""])
             }
-            let last = routeLines[d].dropLast().last!
+            // The day's length less its legs to the stops (lines are along the roads with a network).
+            let returnKm = max(0, dayKm[d] - stops.filter { $0.day == route.day }.reduce(0) { $0 + $1.legKilometres })
             rows.append(["\(route.day)", "\(route.stops.count + 1)", "return to depot", Self.clock(input.startMinutes + route.totalMinutes), "", "",
                          "Depot \(depotLabel)", "depot", "", "", f(depot.x, 0), f(depot.y, 0), f(route.returnMinutes, 1),
-                         f(FoodVanPlanner.distance(last, depot) / 1000, 2), "", "", ""])
+                         f(returnKm, 2), "", "", ""])
         }
         return (header, rows)
     }

@@ -68,7 +68,7 @@ public struct FoodVanStop: Sendable, Hashable {
     public var departure: Double
     /// Driving minutes and kilometres from the previous stop (or the depot).
     public var legMinutes: Double
-    /// Straight-line kilometres from the previous stop (or the depot).
+    /// Kilometres from the previous stop (or the depot): straight line, or along the roads with a network.
     public var legKilometres: Double
 }
 
@@ -84,7 +84,7 @@ public struct FoodVanPlan: Sendable {
     public var stops: [FoodVanStop]
     /// The day routes.
     public var routes: [DayRoute]
-    /// Route geometry per day (EPSG:27700): depot, stops, depot.
+    /// Route geometry per day (EPSG:27700): depot, stops, depot; along the roads with a network.
     public var routeLines: [[Coordinate]]
     /// The depot, EPSG:27700 metres.
     public var depot: Coordinate

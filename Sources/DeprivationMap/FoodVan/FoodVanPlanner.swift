@@ -62,8 +62,17 @@ public enum FoodVanPlanner {
         let chosen = cover.covering.stops
         let (routes, travelRule, routeNotes) = try route(chosen, candidates: candidates, spec: spec, progress: progress)
         notes += routeNotes
-        let schedule = FoodVanSchedule(routes: routes, chosen: chosen, candidates: candidates, cover: cover, targets: targets,
+        var schedule = FoodVanSchedule(routes: routes, chosen: chosen, candidates: candidates, cover: cover, targets: targets,
                                        considered: &considered, region: region, records: records, stores: stores, storeTree: storeTree, spec: spec)
+        if case .network(let router) = spec.travel {
+            // Lines along the roads driven; each stop's leg in road kilometres.
+            let road = try TravelModel.roadLines(schedule.lines, router: router)
+            schedule.lines = road.lines
+            for k in schedule.stops.indices {
+                let s = schedule.stops[k], legs = road.legMetres[s.day - 1]
+                if s.order - 1 < legs.count { schedule.stops[k].legKilometres = legs[s.order - 1] / 1000 }
+            }
+        }
         return FoodVanPlan(regionDescription: frame.regionDescription, areas: region, considered: considered, stops: schedule.stops, routes: routes,
                            routeLines: schedule.lines, depot: spec.depot.point, depotLabel: spec.depot.label, covering: cover.covering,
                            setCover: cover.setCover, setCoverStopIds: cover.setCover.stops.map { candidates.ids[$0] },
@@ -74,7 +83,8 @@ public enum FoodVanPlanner {
                                                    reachablePopulation: cover.instance.reachableWeight, coveredPopulation: cover.covering.covered,
                                                    candidateCount: candidates.points.count),
                            provisionRule: provisionRule(stores, spec: spec, unit: targets.unit),
-                           coverageRule: "an area is covered when its population-weighted centroid is within \(Int(saturating: spec.walkRadius, .towardZero)) m (straight line) of a stop; candidates: \(candidates.source)",
+                           coverageRule: "an area is covered when its population-weighted centroid is within \(Int(saturating: spec.walkRadius, .towardZero)) m "
+                               + (spec.walkNetwork.map { "along foot paths (\($0.router.source))" } ?? "(straight line)") + " of a stop; candidates: \(candidates.source)",
                            travelRule: travelRule, input: spec.settings(unit: targets.unit), diagnostics: notes)
     }
 

@@ -7,6 +7,9 @@ public enum TravelModel: Sendable {
     /// A long travel-time table (`from`, `to`, `minutes`) keyed by stop identifier (area code or
     /// site id/name) and `depot`.
     case matrix(CSVTable)
+    /// Driving minutes along the roads from a routing engine (a `drive` router); each day's
+    /// route is then drawn along the roads driven.
+    case network(NetworkRouter)
 }
 
 /// Where the van starts and ends each day.
@@ -41,6 +44,9 @@ public struct FoodVanSpec: Sendable {
     public var stops: Int?
     /// Walking radius of a stop, metres.
     public var walkRadius = 800.0
+    /// A `walk` router: a stop then covers the areas within ``walkRadius`` metres *along foot
+    /// paths* (snapping capped by its ``NetworkCost/snapCap``); straight lines when `nil`.
+    public var walkNetwork: NetworkCost?
     /// Candidate count up to which stops are chosen exactly.
     public var exactLimit = 60
     /// Visit days in the cycle; `nil` for as few as the day allows.

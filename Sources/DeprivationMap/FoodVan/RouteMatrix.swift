@@ -1,4 +1,5 @@
 import Foundation
+import GeoProjection
 
 extension TravelModel {
     /// Driving minutes between every pair of points (index 0 the depot).
@@ -13,7 +14,43 @@ extension TravelModel {
             return (m, "driving time = straight-line distance × \(String(format: "%g", detour)) at \(String(format: "%g", speed)) km/h")
         case .matrix(let table):
             return (try RouteMatrix.read(table, ids: ids, names: names), "driving time from \(URL(fileURLWithPath: table.path).lastPathComponent)")
+        case .network(let router):
+            let lonLat = try toLonLat(points)
+            let table = try router.table(sources: lonLat, destinations: lonLat)
+            var m = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+            var missing: [String] = []
+            for a in 0..<n {
+                for b in 0..<n where a != b {
+                    if let s = table.seconds[a * n + b] { m[a][b] = s / 60 } else if a < b { missing.append("\(names[a].isEmpty ? ids[a] : names[a]) – \(names[b].isEmpty ? ids[b] : names[b])") }
+                }
+            }
+            if !missing.isEmpty {
+                throw FoodVanError.matrix(path: router.source, reason: "no road route for \(missing.count) pairs of stops (a stop on a road the van cannot use, or off the extract), e.g. \(missing.prefix(5).joined(separator: "; "))")
+            }
+            return (m, "driving time along the roads: \(router.source)")
         }
+    }
+
+    /// EPSG:27700 points as lon/lat.
+    static func toLonLat(_ points: [Coordinate]) throws -> [Coordinate] {
+        var out = points
+        try ThreadProjection.current().transformer(from: .britishNationalGrid, to: .wgs84).transform(&out)
+        return out
+    }
+
+    /// Each day's line (EPSG:27700, depot → stops → depot) redrawn along the roads driven,
+    /// with the road metres of each leg.
+    static func roadLines(_ lines: [[Coordinate]], router: NetworkRouter) throws -> (lines: [[Coordinate]], legMetres: [[Double]]) {
+        let back = try ThreadProjection.current().transformer(from: .wgs84, to: .britishNationalGrid)
+        var out: [[Coordinate]] = [], legs: [[Double]] = []
+        for line in lines {
+            let route = try router.route(try toLonLat(line))
+            var road = route.line
+            try back.transform(&road)
+            out.append(road)
+            legs.append(route.legMetres)
+        }
+        return (out, legs)
     }
 }
 

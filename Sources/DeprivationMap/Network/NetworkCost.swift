@@ -208,7 +208,7 @@ final class NetworkCostBinding: @unchecked Sendable {
     func diagnostics(originCodes: [String], serviceIds: [String]) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let snapped = originSnap.filter(\.isFinite).sorted()
-        var line = "\(cost.words): \(grouped(pairsAsked)) pairs asked in \(requests) requests"
+        var line = "\(cost.words): \(grouped(pairsAsked)) pairs asked in \(requests) request\(requests == 1 ? "" : "s")"
         if !snapped.isEmpty {
             line += "; origins moved to the network by a median of \(Int(snapped[snapped.count / 2].rounded())) m, at most \(Int(snapped.last!.rounded())) m"
         }

@@ -25,6 +25,8 @@ public struct NetworkRoute: Sendable {
     public var seconds: Double
     /// Metres.
     public var metres: Double
+    /// Metres of each leg between consecutive waypoints.
+    public var legMetres: [Double] = []
 }
 
 /// A routing engine answering for one mode: an OSRM server this library started on loopback
@@ -63,7 +65,8 @@ public final class NetworkRouter: @unchecked Sendable {
     /// What answers, in words: engine, profile, extract and its date, or the server's address.
     public var source: String {
         guard let n = network else { return "the routing server at \(url) (\(mode.rawValue) mode, as that server was built)" }
-        return "\(n.engine), \(n.profile) profile, \(URL(fileURLWithPath: n.extract.path).lastPathComponent) (\(n.extract.dateWords))"
+        let synthetic = n.extract.writingProgram == SyntheticNetwork.label ? "; a SYNTHETIC street grid, not real roads" : ""
+        return "\(n.engine), \(n.profile) profile, \(URL(fileURLWithPath: n.extract.path).lastPathComponent) (\(n.extract.dateWords)\(synthetic))"
     }
 
     /// Starts `osrm-routed` on a free loopback port for `network` and waits until it answers.
@@ -201,8 +204,9 @@ public final class NetworkRouter: @unchecked Sendable {
             guard c.count >= 2, let x = (c[0] as? NSNumber)?.doubleValue, let y = (c[1] as? NSNumber)?.doubleValue else { return nil }
             return Coordinate(x: x, y: y)
         }
+        let legs = ((route["legs"] as? [[String: Any]]) ?? []).map { (($0["distance"] as? NSNumber)?.doubleValue) ?? .nan }
         return NetworkRoute(line: line, seconds: (route["duration"] as? NSNumber)?.doubleValue ?? .nan,
-                            metres: (route["distance"] as? NSNumber)?.doubleValue ?? .nan)
+                            metres: (route["distance"] as? NSNumber)?.doubleValue ?? .nan, legMetres: legs)
     }
 
     static func format(_ c: Coordinate) -> String { String(format: "%.6f,%.6f", c.x, c.y) }

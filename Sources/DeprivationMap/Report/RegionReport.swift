@@ -32,6 +32,23 @@ public struct ReportFoodVanSettings: Sendable, Hashable {
     public init() {}
 }
 
+/// Road and path networks of a region report (see ``NetworkRouter``).
+public struct ReportNetwork: Sendable {
+    /// Cost of the nearest-service measures (e.g. walking minutes); straight lines when `nil`.
+    public var access: NetworkCost?
+    /// The van's driving times and road lines; straight lines × detour when `nil`.
+    public var drive: NetworkRouter?
+    /// A stop's coverage along foot paths; straight lines when `nil`.
+    public var walk: NetworkCost?
+
+    /// Networks for any of the three parts.
+    public init(access: NetworkCost? = nil, drive: NetworkRouter? = nil, walk: NetworkCost? = nil) {
+        self.access = access
+        self.drive = drive
+        self.walk = walk
+    }
+}
+
 /// Everything a region report is built from, beyond its frame.
 public struct RegionReportInput: Sendable {
     /// Page title; "Deprivation and access to services: REGION" when `nil`.
@@ -57,6 +74,8 @@ public struct RegionReportInput: Sendable {
     public var seed: UInt64 = 1
     /// Input files, for the sources list and the attribution.
     public var inputFiles: [String] = []
+    /// Networks for the nearest services and the food van; straight lines when `nil`.
+    public var network: ReportNetwork?
 
     /// A report of `frame`'s region with these services and the default settings.
     public init(frame: AnalysisFrame, gp: ServiceSet, pharmacy: ServiceSet, foodStores: ServiceSet) {
@@ -127,6 +146,18 @@ public struct RegionReport: Sendable {
     /// The service types of ``access``, in order.
     public static let accessKinds: [ServiceKind] = [.gp, .pharmacy, .supermarket]
 
+    /// Unit of the nearest-service measures: "km" (straight lines, or distance along a network)
+    /// or "minutes" (network travel time).
+    public var accessUnit: String { access.first?.unit ?? "km" }
+
+    /// How the nearest services were measured, in words (straight lines, or the network's
+    /// engine, profile and extract date).
+    public var accessRule: String { access.first?.method ?? "straight-line distance" }
+
+    /// The network the nearest services were measured on (engine, profile, extract and its
+    /// date), or `nil` for straight lines.
+    public var accessNetwork: String?
+
     /// Runs the joins, the access measures, the gap and the food-van plan on one frame.
     /// - Throws: ``AccessError``, `GEOSError`, `ProjectionError`; no food-van plan and no SII
     ///   are reported in ``foodVanSkipped`` and ``gapUnavailable``, not thrown.
@@ -147,7 +178,7 @@ public struct RegionReport: Sendable {
         var access: [AccessResult] = []
         for (i, set) in [gp, pharmacy, stores].enumerated() {
             stage("access to the nearest \(set.kind.singular)", 1 + i)
-            var spec = AccessSpec(measure: .nearest)
+            var spec = AccessSpec(measure: .nearest, cost: input.network?.access.map { .network($0) } ?? .straightLine)
             spec.inequality = inequality
             access.append(try AccessAnalysis.run(frame, services: set, spec: spec, progress: progress))
         }
@@ -170,22 +201,24 @@ public struct RegionReport: Sendable {
 
         // 3. The food-van plan.
         stage("food-van plan", 5)
-        let van = try foodVanPlan(frame, map: map, stores: stores, settings: input.foodVan, progress: progress)
+        let van = try foodVanPlan(frame, map: map, stores: stores, settings: input.foodVan, network: input.network, progress: progress)
         stage("done", 6)
 
         let toGrid = try ThreadProjection.current().transformer(from: map.areas.crs, to: .britishNationalGrid)
         let shapes = try map.areas.geometries.map { try $0.map { try toGrid.transform($0) } }
-        return RegionReport(
+        var report = RegionReport(
             title: input.title ?? "Deprivation and access to services: \(regionName(map: map, selection: frame.selection, geography: frame.geography))", regionDescription: map.regionDescription,
             map: map, access: access, gpSupply: supply, gap: gap, gapUnavailable: gapUnavailable, catchmentRadius: input.catchmentRadius,
             foodVan: van.plan, foodVanSkipped: van.skipped, depotNote: van.depotNote,
             attribution: attribution, inputFiles: input.inputFiles, notes: map.notes, generated: Date(), areaShapes: shapes)
+        report.accessNetwork = input.network?.access?.router.source
+        return report
     }
 
     /// The food-van part: from the given depot, or from the centre of the target deciles (and,
     /// when a stop is then out of a day's reach, from the area that minimises the longest trip).
     static func foodVanPlan(_ frame: AnalysisFrame, map: AreaMap, stores: ServiceSet, settings: ReportFoodVanSettings,
-                            progress: ProgressCallback?) throws -> (plan: FoodVanPlan?, skipped: Diagnostic?, depotNote: Diagnostic?) {
+                            network: ReportNetwork? = nil, progress: ProgressCallback?) throws -> (plan: FoodVanPlan?, skipped: Diagnostic?, depotNote: Diagnostic?) {
         let centroids = frame.selected.map { frame.origins[$0] }
         var depotNote: Diagnostic?
         func refusal(_ error: any AdvisedError) -> Diagnostic { Diagnostic(error.problem, advice: error.advice) }
@@ -205,7 +238,8 @@ public struct RegionReport: Sendable {
         spec.days = settings.days
         spec.dayMinutes = settings.dayMinutes
         spec.stopMinutes = settings.stopMinutes
-        spec.travel = .straightLine(speedKmh: settings.speedKmh, detour: settings.detour)
+        spec.travel = network?.drive.map { .network($0) } ?? .straightLine(speedKmh: settings.speedKmh, detour: settings.detour)
+        spec.walkNetwork = network?.walk
         spec.seed = settings.seed
         spec.allowDepotOutside = settings.depot == nil
         do {
@@ -308,7 +342,7 @@ public struct RegionReport: Sendable {
     /// Population-weighted mean distance to the nearest GP practice, pharmacy and supermarket and
     /// GP supply per 100,000, by IMD decile and for the whole region.
     public func accessByDecileTable() -> ReportTable {
-        let header = ["decile", "areas", "population"] + Self.accessKinds.map { "\($0)_nearest_km" } + ["gp_fte_per_100k"]
+        let header = ["decile", "areas", "population"] + Self.accessKinds.map { "\($0)_nearest_\(accessUnit)" } + ["gp_fte_per_100k"]
         var rows: [[String]] = []
         let measures = access + [gpSupply]
         for d in 1...10 {
@@ -375,7 +409,7 @@ public struct RegionReport: Sendable {
     /// The combined per-area layer: the map's fields plus access and food-van fields.
     public func areaLayer() -> FeatureLayer {
         var layer = map.layer()
-        let extraNames = Self.accessKinds.map { "\($0)_nearest_km" } + ["gp_fte_per_100k", "food_van_target", "food_van_stop"]
+        let extraNames = Self.accessKinds.map { "\($0)_nearest_\(accessUnit)" } + ["gp_fte_per_100k", "food_van_target", "food_van_stop"]
         var values: [String: [FieldValue]] = [:]
         let byCode: [[String: Double?]] = (access + [gpSupply]).map { r in
             Dictionary(uniqueKeysWithValues: r.areas.codes.enumerated().map { ($1, r.perArea.value[$0]) })

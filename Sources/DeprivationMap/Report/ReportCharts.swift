@@ -4,7 +4,7 @@ import Foundation
 extension ReportPage {
 
     /// Bars by IMD decile from a column of the access table.
-    static func barChart(_ table: ReportTable, column: String, title: String, colour: String) -> String {
+    static func barChart(_ table: ReportTable, column: String, title: String, colour: String, unit: String = "km") -> String {
         guard let c = table.header.firstIndex(of: column) else { return "" }
         let rows = table.rows.filter { $0[0] != "all" }
         let values = rows.map { Double($0[c]) ?? 0 }
@@ -17,7 +17,7 @@ extension ReportPage {
             let v = values[k]
             let bh = (h - bottom - topPad) * v / top
             let x0 = left + Double(k) * bw + 2
-            s += "<rect x=\"\(String(format: "%.1f", x0))\" y=\"\(String(format: "%.1f", h - bottom - bh))\" width=\"\(String(format: "%.1f", bw - 4))\" height=\"\(String(format: "%.1f", bh))\" fill=\"\(colour)\"><title>decile \(row[0]): \(display(row[c], decimals: 2)) km</title></rect>"
+            s += "<rect x=\"\(String(format: "%.1f", x0))\" y=\"\(String(format: "%.1f", h - bottom - bh))\" width=\"\(String(format: "%.1f", bw - 4))\" height=\"\(String(format: "%.1f", bh))\" fill=\"\(colour)\"><title>decile \(row[0]): \(display(row[c], decimals: 2)) \(unit)</title></rect>"
             s += "<text x=\"\(String(format: "%.1f", x0 + (bw - 4) / 2))\" y=\"\(Int(saturating: h - bottom + 13, .towardZero))\" text-anchor=\"middle\">\(row[0])</text>"
             s += "<text x=\"\(String(format: "%.1f", x0 + (bw - 4) / 2))\" y=\"\(String(format: "%.1f", h - bottom - bh - 3))\" text-anchor=\"middle\" font-size=\"9\">\(display(row[c], decimals: 1))</text>"
         }

@@ -144,18 +144,18 @@ public enum ReportPage {
         // Access by decile.
         var h = """
         <h2 id="access">Access by IMD decile</h2>
-        <p class="note">Population-weighted mean straight-line distance from each area's population-weighted centroid to the nearest service, and GP supply within \(String(format: "%g", report.catchmentRadius / 1000)) km (\(escape(report.gpSupply.method))).</p>
+        <p class="note" id="access-rule">Population-weighted mean of the \(escape(report.accessRule.replacingOccurrences(of: " to the nearest \(RegionReport.accessKinds[0].singular)", with: " to the nearest service"))), and GP supply within \(String(format: "%g", report.catchmentRadius / 1000)) km (\(escape(report.gpSupply.method))).</p>
         <div class="charts">
         """
         for t in RegionReport.accessKinds {
-            h += barChart(access, column: "\(t)_nearest_km", title: "Nearest \(t.singular), km", colour: t.colour)
+            h += barChart(access, column: "\(t)_nearest_\(report.accessUnit)", title: "Nearest \(t.singular), \(report.accessUnit)", colour: t.colour, unit: report.accessUnit)
         }
         h += "</div>\n<table id=\"access-table\"><tr><th>IMD decile</th><th>areas</th><th>population</th>"
-        for t in RegionReport.accessKinds { h += "<th>nearest \(t.singular), km</th>" }
+        for t in RegionReport.accessKinds { h += "<th>nearest \(t.singular), \(report.accessUnit)</th>" }
         h += "<th>GP FTE per 100,000</th></tr>\n"
         for (r, row) in access.rows.enumerated() {
             h += "<tr><td>\(row[0] == "all" ? "all" : row[0])</td><td>\(number(access, row: r, column: "areas", decimals: 0))</td><td>\(number(access, row: r, column: "population", decimals: 0))</td>"
-            for t in RegionReport.accessKinds { h += "<td>\(number(access, row: r, column: "\(t)_nearest_km", decimals: 2))</td>" }
+            for t in RegionReport.accessKinds { h += "<td>\(number(access, row: r, column: "\(t)_nearest_\(report.accessUnit)", decimals: 2))</td>" }
             h += "<td>\(number(access, row: r, column: "gp_fte_per_100k", decimals: 1))</td></tr>\n"
         }
         h += "</table>\n"
@@ -315,7 +315,8 @@ public enum ReportPage {
         }
         s += "</ul>\n"
         if let a = report.attribution { s += "<p id=\"attribution\">\(escape(a))</p>\n" }
-        s += "<p>Every number on this page is in the CSV files beside it; the GeoJSON layers open in QGIS. Distances to services are straight lines from population-weighted centroids; the food van's driving times follow the travel rule stated with the plan.</p>\n"
+        let nearestRule = report.accessNetwork.map { "along the network, " + escape($0) } ?? "straight lines from population-weighted centroids (no network given)"
+        s += "<p id=\"travel-rule\">Every number on this page is in the CSV files beside it; the GeoJSON layers open in QGIS. Nearest services: \(nearestRule); the food van's driving times follow the travel rule stated with the plan.</p>\n"
         if !report.notes.isEmpty {
             s += "<details><summary>Notes from the joins (\(report.notes.count))</summary><ul>"
             for n in report.notes { s += "<li>\(escape(n))</li>" }

@@ -123,7 +123,7 @@ struct AccessOptions: ParsableArguments {
         files += [capacity, matrix, needAges].compactMap { $0 }
         if matrix != nil && travel.wanted { throw ValidationError("choose one cost: --matrix (a table of times) or a network (--network, --router-url, --mode).") }
         var spec = AccessSpec(measure: method, radius: radius, cost: try matrix.map { .travelTimes(try TravelTimeTable.read(path: $0)) } ?? .straightLine)
-        let (router, fallback) = try travel.router(mode: .walk, data: data, bar: bar)
+        let (router, fallback) = try travel.router(travel.mode ?? .walk, data: data, bar: bar)
         if let router {
             spec.cost = .network(NetworkCost(router: router, metric: travel.networkMetric, snapCap: travel.snapCap))
             if let extract = router.network?.extract.path { files.append(extract) }

@@ -51,11 +51,11 @@ struct NetworkOptions: ParsableArguments {
         if network != nil && routerUrl != nil { throw ValidationError("choose one: --network (start an engine) or --router-url (use a running one).") }
     }
 
-    /// A router for `mode` (the user's, or `fallback`), or `nil` for straight lines; with a note
-    /// when a requested network could not be used and --fallback-straight-lines allowed it.
-    func router(mode fallback: TravelMode, data: DataOptions, bar: ProgressBar) throws -> (NetworkRouter?, String?) {
+    /// A router for `mode`, or `nil` for straight lines; with a note when a requested network
+    /// could not be used and --fallback-straight-lines allowed it. With --router-url, the server
+    /// answers for whatever profile it was built with.
+    func router(_ mode: TravelMode, data: DataOptions, bar: ProgressBar) throws -> (NetworkRouter?, String?) {
         guard wanted else { return (nil, nil) }
-        let mode = self.mode ?? fallback
         do {
             if let routerUrl { return (try NetworkRouter.connect(url: routerUrl, mode: mode), nil) }
             let path = try network ?? data.require(DataFolder.networkExtract, setting: .network)
