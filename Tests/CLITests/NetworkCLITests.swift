@@ -108,6 +108,30 @@ struct NetworkCLITests {
         #expect(values.allSatisfy { $0 > 0 && $0 < 120 })
     }
 
+    @Test("journey-times from every postcode, averaged to the area (the IoD/AHAH method): deciles, SII and the per-area indicators")
+    func journeyTimes() throws {
+        let out = scratch.path("jts")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let run = try CLI.run(["journey-times", "--areas", try mse, "--district", "Southend-on-Sea", "--services", "pharmacy=" + (try TestData.path(DataFolder.pharmacies)),
+                               "--network", try grid(), "--network-cache", scratch.path("cache"), "--origins", "postcodes", "--thresholds", "5,10,15",
+                               "--draws", "1000", "-o", out + "/jts.geojson"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("journey times on foot to pharmacies from every postcode in the area"))
+        #expect(run.stdout.contains("SII of the average minimum time"))
+        let rows = try ReportCLITests.csv(out + "/jts.csv")
+        #expect(rows[0].suffix(6) == ["services_within_5", "services_within_10", "services_within_15", "pct_within_5", "pct_within_10", "pct_within_15"])
+        let origins = rows[0].firstIndex(of: "origins")!, p5 = rows[0].firstIndex(of: "pct_within_5")!, p15 = rows[0].firstIndex(of: "pct_within_15")!
+        #expect(rows.count == 109)
+        for r in rows.dropFirst() {
+            #expect(Int(r[origins])! > 1, "an LSOA holds many postcodes")
+            #expect(Double(r[p5])! <= Double(r[p15])!, "a share within 5 minutes cannot pass the share within 15")
+        }
+        let summary = try String(contentsOfFile: out + "/jts-summary.json", encoding: .utf8)
+        #expect(summary.contains("\"within\"") && summary.contains("OpenStreetMap contributors"))
+        let none = try CLI.run(["journey-times", "--areas", try mse, "--services", "pharmacy=x.csv", "-o", out + "/x.geojson"], environment: env)
+        #expect(none.status != 0 && none.stderr.contains("journey times need a network"))
+    }
+
     @Test("Bad input: a truncated extract, an unknown mode, a silent router (and the fallback when asked), a network that misses the region")
     func badInput() throws {
         let full = try Data(contentsOf: URL(fileURLWithPath: try TestEngines.helsinki()))

@@ -120,6 +120,35 @@ final class NetworkCostTests: XCTestCase {
         }
     }
 
+    func testJourneyTimeIndicatorsEqualTheFullTable() throws {
+        let router = try Self.walkRouter()
+        let grid = try Grid()
+        let services = try grid.services(Self.points)
+        let full = try fullTable(grid, router: router)
+        var settings = InequalitySettings()
+        settings.draws = 1000
+        let jts = try JourneyTimes.run(grid.frame, services: services, cost: NetworkCost(router: router), thresholds: [5, 10, 15], inequality: settings)
+        XCTAssertEqual(jts.thresholds, [5, 10, 15])
+        XCTAssertTrue(jts.method.contains("journey times on foot to pharmacies") && jts.method.contains("foot.lua"), jts.method)
+        let m = Self.points.count
+        var checked = 0
+        for a in 0..<20 where full.sourceSnap[a] <= 500 {
+            let minutes = (0..<m).compactMap { full.seconds[a * m + $0] }.map { $0 / 60 }
+            XCTAssertEqual(try XCTUnwrap(jts.averageMinimum[a]), try XCTUnwrap(minutes.min()), accuracy: 1e-9)
+            for (t, limit) in [5.0, 10, 15].enumerated() {
+                let count = minutes.filter { $0 <= limit }.count
+                XCTAssertEqual(jts.servicesWithin[t][a], Double(count))
+                XCTAssertEqual(jts.percentWithin[t][a], count > 0 ? 100 : 0)
+            }
+            XCTAssertEqual(jts.originCount[a], 1)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 15)
+        XCTAssertEqual(jts.percentInequality.count, 3)
+        XCTAssertEqual(jts.layer().schema.names.suffix(3), ["pct_within_5", "pct_within_10", "pct_within_15"])
+        XCTAssertThrowsError(try JourneyTimes.run(grid.frame, services: services, cost: NetworkCost(router: router), thresholds: [0]))
+    }
+
     func testTheSnapCapNamesTheAreasBeyondIt() throws {
         let router = try Self.walkRouter()
         let grid = try Grid()

@@ -27,7 +27,7 @@ public struct FoodVanSummary: Encodable, Sendable {
         public var day, stops: Int
         /// Leaving and returning to the depot, clock times.
         public var start, end: String
-        /// Minutes driving, minutes in all (driving and stops), and straight-line kilometres of the route.
+        /// Minutes driving, minutes in all (driving and stops), and kilometres of the route line (straight, or along the roads with a network).
         public var drivingMinutes, totalMinutes, kilometres: Double
     }
     /// The region in words.
@@ -93,7 +93,7 @@ extension FoodVanPlan {
         return String(format: "%02d:%02d", (m / 60) % 24, m % 60)
     }
 
-    /// Straight-line kilometres of each day's route line.
+    /// Kilometres of each day's route line (straight segments, or along the roads with a network).
     public var dayKilometres: [Double] {
         routeLines.map { line in zip(line, line.dropFirst()).reduce(0) { $0 + FoodVanPlanner.distance($1.0, $1.1) } / 1000 }
     }
