@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "access-benchmark", targets: ["AccessBenchmark"]),
         .executable(name: "food-van-benchmark", targets: ["FoodVanBenchmark"]),
         .executable(name: "report-benchmark", targets: ["ReportBenchmark"]),
+        .executable(name: "network-benchmark", targets: ["NetworkBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +54,7 @@ let package = Package(
                           exclude: ["pysal_access.py", "run"]),
         .executableTarget(name: "FoodVanBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/FoodVan"),
         .executableTarget(name: "ReportBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Report"),
+        .executableTarget(name: "NetworkBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Network"),
 
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),
@@ -67,7 +69,7 @@ let package = Package(
         .testTarget(name: "GeoProjectionTests", dependencies: ["GeoProjection", "TestSupport"]),
         .testTarget(name: "GeoEngineTests", dependencies: ["GeoEngine", "TestSupport"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "TestSupport"]),
-        .testTarget(name: "DeprivationMapTests", dependencies: ["DeprivationMap", "TestSupport"]),
+        .testTarget(name: "DeprivationMapTests", dependencies: ["DeprivationMap", "TestSupport", "BenchmarkSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

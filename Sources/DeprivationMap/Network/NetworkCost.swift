@@ -33,6 +33,17 @@ public struct NetworkCost: Sendable {
     /// The cost unit: minutes, or metres along the network.
     public var unit: CostUnit { metric == .time ? .minutes : .metres }
 
+    /// The `k` cheapest services of every origin (both EPSG:27700), cheapest first, in minutes or
+    /// metres; asked of the engine only for the pairs a straight-line bound cannot rule out. An
+    /// origin beyond the snapping cap, or reaching no service, gets an empty list.
+    /// - Throws: ``NetworkError``, `ProjectionError`.
+    public func nearest(origins: [Coordinate], services: [Coordinate], k: Int = 1) throws -> [[(index: Int, cost: Double)]] {
+        guard k >= 1 else { throw NetworkError.badParameter("the number of nearest services must be at least 1", .neighbours) }
+        guard !services.isEmpty else { return origins.map { _ in [] } }
+        let binding = try NetworkCostBinding(cost: self, origins: origins, services: services)
+        return try binding.nearest(k: k, progress: nil).map { $0.map { (index: $0.index, cost: $0.distance) } }
+    }
+
     /// How costs are measured, in words.
     public var words: String {
         (metric == .time ? "travel time \(router.mode.words)" : "distance \(router.mode.words) along the network") + " (\(router.source))"

@@ -15,6 +15,10 @@ public struct NetworkTable: Sendable {
     public var sourceSnap: [Double]
     /// Metres from each destination to its network point.
     public var destinationSnap: [Double]
+    /// The network point (lon/lat) each source was snapped to.
+    public var sourceLocations: [Coordinate] = []
+    /// The network point (lon/lat) each destination was snapped to.
+    public var destinationLocations: [Coordinate] = []
 }
 
 /// One route along the network.
@@ -128,7 +132,9 @@ public final class NetworkRouter: @unchecked Sendable {
                                seconds: Array(repeating: nil, count: sources.count * destinations.count),
                                metres: Array(repeating: nil, count: sources.count * destinations.count),
                                sourceSnap: Array(repeating: .nan, count: sources.count),
-                               destinationSnap: Array(repeating: .nan, count: destinations.count))
+                               destinationSnap: Array(repeating: .nan, count: destinations.count),
+                               sourceLocations: Array(repeating: Coordinate(x: .nan, y: .nan), count: sources.count),
+                               destinationLocations: Array(repeating: Coordinate(x: .nan, y: .nan), count: destinations.count))
         guard !sources.isEmpty, !destinations.isEmpty else { return out }
         var cells = lock.withLock { maximumCells }
         var columnStep = min(destinations.count, max(1, min(cells, 1000)))
@@ -179,12 +185,15 @@ public final class NetworkRouter: @unchecked Sendable {
                 out.metres[r * out.destinationCount + c] = (mRow[j] as? NSNumber)?.doubleValue
             }
         }
-        func snaps(_ key: String) -> [Double] {
-            ((json[key] as? [[String: Any]]) ?? []).map { (($0["distance"] as? NSNumber)?.doubleValue) ?? .nan }
+        func snaps(_ key: String) -> [(Double, Coordinate)] {
+            ((json[key] as? [[String: Any]]) ?? []).map { w in
+                let l = (w["location"] as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue } ?? []
+                return ((w["distance"] as? NSNumber)?.doubleValue ?? .nan, l.count == 2 ? Coordinate(x: l[0], y: l[1]) : Coordinate(x: .nan, y: .nan))
+            }
         }
         let sourceSnaps = snaps("sources"), destinationSnaps = snaps("destinations")
-        for (i, r) in rows.enumerated() where i < sourceSnaps.count { out.sourceSnap[r] = sourceSnaps[i] }
-        for (j, c) in columns.enumerated() where j < destinationSnaps.count { out.destinationSnap[c] = destinationSnaps[j] }
+        for (i, r) in rows.enumerated() where i < sourceSnaps.count { (out.sourceSnap[r], out.sourceLocations[r]) = sourceSnaps[i] }
+        for (j, c) in columns.enumerated() where j < destinationSnaps.count { (out.destinationSnap[c], out.destinationLocations[c]) = destinationSnaps[j] }
     }
 
     /// The route through `waypoints` (lon/lat) in order, with its line along the network.
