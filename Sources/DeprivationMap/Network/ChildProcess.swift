@@ -76,9 +76,16 @@ public final class ChildProcesses: @unchecked Sendable {
     private var running: [ObjectIdentifier: Process] = [:]
     private var terminating = false
 
+    private var exitHandlerInstalled = false
+
     func launch(_ child: ChildProcess) throws {
         try lock.withLock {
             guard !terminating else { throw OutputError.interrupted }
+            if !exitHandlerInstalled {
+                // A router held in a global is never released: stop its engine when the process exits.
+                atexit { ChildProcesses.shared.terminateAll() }
+                exitHandlerInstalled = true
+            }
             try child.process.run()
             running[ObjectIdentifier(child)] = child.process
         }

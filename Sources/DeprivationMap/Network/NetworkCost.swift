@@ -162,11 +162,11 @@ final class NetworkCostBinding: @unchecked Sendable {
         var result = [[(index: Int, distance: Double)]](repeating: [], count: origins.count)
         var known = [[Int: Double]](repeating: [:], count: origins.count)
         var width = [Int](repeating: min(n, max(8, 4 * k)), count: origins.count)
-        var open = Set(origins.indices.filter { origins[$0].x.isFinite && origins[$0].y.isFinite })
-        while !open.isEmpty {
+        var pending = Set(origins.indices.filter { origins[$0].x.isFinite && origins[$0].y.isFinite })
+        while !pending.isEmpty {
             var wanted: [Int: [Int]] = [:]
             var bounds: [Int: Double] = [:]
-            for o in open {
+            for o in pending {
                 let candidates = tree.nearest(origins[o], k: width[o])
                 bounds[o] = width[o] >= n ? .infinity : (candidates.last?.distance ?? .infinity)
                 let missing = candidates.map(\.index).filter { known[o][$0] == nil }
@@ -178,7 +178,7 @@ final class NetworkCostBinding: @unchecked Sendable {
                 for (s, c) in found[o] ?? [] { known[o][s] = c }
             }
             var next = Set<Int>()
-            for o in open {
+            for o in pending {
                 if originSnap[o] > cost.snapCap { continue }
                 let sorted = known[o].filter { $0.value.isFinite }.sorted { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }
                 let kth = sorted.count >= min(k, n) ? sorted[min(k, n) - 1].value : .infinity
@@ -192,7 +192,7 @@ final class NetworkCostBinding: @unchecked Sendable {
                     next.insert(o)
                 }
             }
-            open = next
+            pending = next
         }
         return result
     }
