@@ -132,6 +132,35 @@ struct NetworkCLITests {
         #expect(none.status != 0 && none.stderr.contains("journey times need a network"))
     }
 
+    @Test("catchments of the van's stops: the areas within 10 walking minutes, their outline, and every pair in the CSV")
+    func catchments() throws {
+        let out = scratch.path("catchments")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let van = try CLI.run(["food-van", "--areas", try mse, "--district", "Southend-on-Sea", "--depot", "SS2 6ER", "--network", try grid(),
+                               "--network-cache", scratch.path("cache"), "-o", out + "/van.geojson"], environment: env)
+        #expect(van.status == 0, "\(van.stderr)")
+        let run = try CLI.run(["catchments", "--areas", try mse, "--district", "Southend-on-Sea", "--services", "stop=" + out + "/van.csv",
+                               "--network", try grid(), "--network-cache", scratch.path("cache"), "--minutes", "10", "-o", out + "/stops.geojson"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("reaches the service within 10 minutes on foot"))
+        let geojson = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/stops.geojson"))) as! [String: Any]
+        let features = geojson["features"] as! [[String: Any]]
+        #expect(!features.isEmpty)
+        var fromGeoJSON = Set<String>()
+        for f in features {
+            let p = f["properties"] as! [String: Any]
+            let type = (f["geometry"] as! [String: Any])["type"] as! String
+            #expect(type == "Polygon" || type == "MultiPolygon")
+            let codes = (p["area_codes"] as! String).split(separator: " ").map(String.init)
+            #expect(codes.count == (p["areas"] as! Int))
+            for c in codes { fromGeoJSON.insert("\(p["id"] as! String)|\(c)") }
+        }
+        let pairs = try ReportCLITests.csv(out + "/stops.csv")
+        #expect(pairs[0] == ["service_id", "area_code", "minutes"])
+        #expect(Set(pairs.dropFirst().map { "\($0[0])|\($0[1])" }) == fromGeoJSON)
+        #expect(pairs.dropFirst().allSatisfy { Double($0[2])! <= 10 })
+    }
+
     @Test("Bad input: a truncated extract, an unknown mode, a silent router (and the fallback when asked), a network that misses the region")
     func badInput() throws {
         let full = try Data(contentsOf: URL(fileURLWithPath: try TestEngines.helsinki()))

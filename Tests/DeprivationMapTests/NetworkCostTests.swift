@@ -149,6 +149,29 @@ final class NetworkCostTests: XCTestCase {
         XCTAssertThrowsError(try JourneyTimes.run(grid.frame, services: services, cost: NetworkCost(router: router), thresholds: [0]))
     }
 
+    func testCatchmentsAreTheAreasWithinTheTimeAndTheirUnion() throws {
+        let router = try Self.walkRouter()
+        let grid = try Grid()
+        let services = try grid.services(Self.points)
+        let full = try fullTable(grid, router: router)
+        let result = try ServiceCatchments.run(grid.frame, services: services, cost: NetworkCost(router: router), minutes: 6)
+        let m = Self.points.count
+        XCTAssertEqual(result.catchments.count, m)
+        for (s, c) in result.catchments.enumerated() {
+            let expected = (0..<20).filter { a in full.sourceSnap[a] <= 500 && (full.seconds[a * m + s] ?? .infinity) / 60 <= 6 }
+            XCTAssertEqual(c.areaCodes, expected.map { String(format: "E0109%05d", $0) }, "service \(s)")
+            XCTAssertEqual(c.population, expected.reduce(0) { $0 + 1000 + 50 * Double($1) }, accuracy: 1e-9)
+            // The squares share edges: their union has exactly their total area.
+            if let shape = c.shape {
+                XCTAssertEqual(try GeometryEngine().area(shape), Double(expected.count) * 350 * 350, accuracy: 1)
+            } else {
+                XCTAssertTrue(expected.isEmpty)
+            }
+        }
+        XCTAssertEqual(result.layer().features.count, result.catchments.filter { !$0.areaCodes.isEmpty }.count)
+        XCTAssertEqual(result.pairRows().rows.count, result.catchments.reduce(0) { $0 + $1.areaCodes.count })
+    }
+
     func testTheSnapCapNamesTheAreasBeyondIt() throws {
         let router = try Self.walkRouter()
         let grid = try Grid()
