@@ -104,6 +104,8 @@ struct NetworkCLITests {
         let c = try #require(rows[0].firstIndex(of: "nearest_minutes"))
         let values = rows.dropFirst().compactMap { Double($0[c]) }
         #expect(values.count == 108, "every Southend area has a walking time")
+        let snap = try #require(rows[0].firstIndex(of: "snap_m"), "each area's snapping distance is in the outputs")
+        #expect(rows.dropFirst().allSatisfy { (Double($0[snap]) ?? -1) >= 0 && (Double($0[snap]) ?? 1e9) <= 500 })
         // Walking at 5 km/h: never faster than the straight line allows.
         #expect(values.allSatisfy { $0 > 0 && $0 < 120 })
     }
@@ -189,6 +191,14 @@ struct NetworkCLITests {
         #expect(fallback.status == 0, "\(fallback.stderr)")
         #expect(fallback.stderr.contains("costs are straight lines, as --fallback-straight-lines allows"))
         #expect(fallback.stdout.contains("nearest_km"))
+
+        let noEngine = try CLI.run(base + ["--network", try TestEngines.helsinki(), "--engines", "/nonexistent/engines"], environment: env)
+        #expect(noEngine.status != 0)
+        #expect(noEngine.stderr.contains("the OSRM routing engine was not found (looked in /nonexistent/engines, PATH)"), "\(noEngine.stderr)")
+        #expect(noEngine.stderr.contains("scripts/engines"))
+        let noEngineFallback = try CLI.run(base + ["--network", try TestEngines.helsinki(), "--engines", "/nonexistent/engines", "--fallback-straight-lines"], environment: env)
+        #expect(noEngineFallback.status == 0, "\(noEngineFallback.stderr)")
+        #expect(noEngineFallback.stderr.contains("costs are straight lines"))
 
         let elsewhere = try CLI.run(base + ["--network", try TestEngines.helsinki(), "--network-cache", scratch.path("cache")], environment: env)
         #expect(elsewhere.status != 0)

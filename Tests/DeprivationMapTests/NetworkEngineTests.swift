@@ -105,6 +105,23 @@ final class NetworkEngineTests: XCTestCase {
         XCTAssertEqual(ChildProcesses.shared.count, 0)
     }
 
+    func testADamagedCacheStopsTheEngineWithItsFolderNamed() throws {
+        let engine = try TestEngines.osrm()
+        let cache = try TemporaryDirectory("dm-network-cache")
+        let network = try NetworkPreparation.prepare(try OSMExtract.read(path: try TestEngines.helsinki()), mode: .walk, engine: engine,
+                                                     cacheFolder: cache.url.path)
+        // Half of one of the engine's files gone.
+        let file = network.directory + "/network.osrm.partition"
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try NetworkRouter.start(network, engine: engine, timeout: 20)) { error in
+            guard case NetworkError.engineDidNotStart(let name, let detail) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(name, "OSRM \(engine.version)")
+            XCTAssertTrue(detail.contains(network.directory), detail)
+        }
+        XCTAssertEqual(ChildProcesses.shared.count, 0, "the failed engine is not left running")
+    }
+
     func testAMissingEngineAndASilentServerAreNamed() throws {
         XCTAssertThrowsError(try OSRMEngine.locate(in: ["/nonexistent/engines"])) { error in
             guard case NetworkError.engineMissing(let engine, let searched) = error else { return XCTFail("\(error)") }

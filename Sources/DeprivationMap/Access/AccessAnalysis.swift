@@ -18,6 +18,9 @@ public struct AreaAccess: Sendable {
     public var kthCost: [Double?]
     /// Services within the radius or catchment (within, floating catchments).
     public var servicesReached: [Int?]
+    /// Metres each area's origin was moved to reach the network (network costs only; `nil`
+    /// otherwise, and for an origin the router was not asked about).
+    public var snapMetres: [Double?]? = nil
 }
 
 /// Access to one set of services for every area of a region, summarised against deprivation.
@@ -115,7 +118,8 @@ public enum AccessAnalysis {
         func pick<T>(_ a: [T]) -> [T] { selected.map { a[$0] } }
         let perArea = AreaAccess(value: pick(values.value), population: pick(population), demand: pick(demand.values), records: pick(records),
                                  origins: pick(origins), nearestService: pick(values.nearestService), kthCost: pick(values.kthCost),
-                                 servicesReached: pick(values.servicesReached))
+                                 servicesReached: pick(values.servicesReached),
+                                 snapMetres: costs.network.map { n in pick(n.originSnap.map { $0.isFinite ? $0 : nil }) })
         let noService = perArea.servicesReached.indices.filter { perArea.servicesReached[$0] == 0 }
         return AccessResult(measure: spec.measure, valueField: values.valueField, unit: values.unit, method: values.method,
                             areas: areas.subset(selected), regionDescription: frame.regionDescription, perArea: perArea,

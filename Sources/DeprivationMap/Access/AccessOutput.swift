@@ -49,7 +49,9 @@ extension AccessResult {
     public var fieldNames: [String] {
         var names = ["code", "name", "imd_rank", "imd_decile", "imd_quintile", "core20", "population"]
         if needWeighted { names.append("demand") }
-        names += ["origin_e", "origin_n", valueField]
+        names += ["origin_e", "origin_n"]
+        if perArea.snapMetres != nil { names.append("snap_m") }
+        names.append(valueField)
         switch measure {
         case .nearest: names += ["nearest_id", "nearest_name"]
         case .knn: names += ["nearest_id", "nearest_name", valueField.replacingOccurrences(of: "knn_mean", with: "kth")]
@@ -68,7 +70,9 @@ extension AccessResult {
         var values: [FieldValue] = [.string(areas.codes[i]), .string(areas.names[i]), int(r?.index.rank), int(r?.index.decile),
                                     int(r.map(\.quintile)), r.map { .boolean($0.isCore20) } ?? .null, real(p.population[i])]
         if needWeighted { values.append(real(p.demand[i])) }
-        values += [real(p.origins[i].x), real(p.origins[i].y), real(p.value[i])]
+        values += [real(p.origins[i].x), real(p.origins[i].y)]
+        if let snap = p.snapMetres { values.append(real(snap[i])) }
+        values.append(real(p.value[i]))
         switch measure {
         case .nearest, .knn:
             let s = p.nearestService[i]

@@ -92,7 +92,8 @@ public final class NetworkRouter: @unchecked Sendable {
                 if (try? router.ping(timeout: 1)) != nil { return router }
                 usleep(50_000)
             }
-            lastDetail = child.isRunning ? "no answer on port \(port) in \(Int(timeout)) s" : "it exited: \(child.errorTail())"
+            lastDetail = child.isRunning ? "no answer on port \(port) in \(Int(timeout)) s"
+                : "it exited: \(child.errorTail()) (if the cached network \(network.directory) is damaged, delete that folder and it is built again)"
             child.stop()
             if !lastDetail.contains("in use") { break }
         }

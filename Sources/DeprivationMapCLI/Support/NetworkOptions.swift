@@ -32,12 +32,13 @@ struct NetworkOptions: ParsableArguments {
     /// `true` when the user asked for network travel.
     var wanted: Bool { network != nil || routerUrl != nil || mode != nil }
 
-    /// Folders searched for the engines.
+    /// Folders searched for the engines (then `PATH`): --engines alone when given, else
+    /// $DEPRIVATION_MAP_ENGINES alone when set, else `.engines/` of the checkout the executable
+    /// was built in (…/.build/release/deprivation-map).
     var engineFolders: [String] {
+        if let engines { return [engines] }
+        if let env = ProcessInfo.processInfo.environment["DEPRIVATION_MAP_ENGINES"], !env.isEmpty { return [env] }
         var folders: [String] = []
-        if let engines { folders.append(engines) }
-        if let env = ProcessInfo.processInfo.environment["DEPRIVATION_MAP_ENGINES"], !env.isEmpty { folders.append(env) }
-        // .engines/ of the checkout the executable was built in (…/.build/release/deprivation-map).
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             folders.append(dir.appendingPathComponent(".engines").path)
