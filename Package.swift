@@ -54,7 +54,8 @@ let package = Package(
                           exclude: ["pysal_access.py", "run"]),
         .executableTarget(name: "FoodVanBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/FoodVan"),
         .executableTarget(name: "ReportBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Report"),
-        .executableTarget(name: "NetworkBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Network"),
+        .executableTarget(name: "NetworkBenchmark", dependencies: ["DeprivationMap", "BenchmarkSupport"], path: "Benchmarks/Network",
+                          exclude: ["scaling"]),
 
         // Examples are built targets so that CI compiles them.
         .executableTarget(name: "ReadBoundariesExample", dependencies: ["DeprivationMap"], path: "Examples/ReadBoundaries"),

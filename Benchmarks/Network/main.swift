@@ -6,15 +6,19 @@
 //   3. every origin to its nearest of N services (ours pruned by a straight-line bound);
 //   4. the differences between the two engines over every pair of that matrix (walk distances,
 //      drive times), and over 1,000 random origin–destination pairs (the diagonal);
-//   5. preprocessing scaling on synthetic street grids of growing size (labelled synthetic), for
-//      the England estimate.
+//   5. (Benchmarks/Network/scaling: preprocessing on real cuts of the extract, for the England estimate.)
 //
 //     swift build -c release --product network-benchmark
-//     .build/release/network-benchmark [--points 1000] [--services 200] [--no-scaling]
+//     .build/release/network-benchmark [--points 1000] [--services 200]
 import BenchmarkSupport
 import DeprivationMap
 import Foundation
 
+/// Prints and flushes: figures appear as they are measured, also when piped.
+func say(_ text: String) {
+    print(text)
+    fflush(nil)
+}
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return fallback }
@@ -46,22 +50,22 @@ struct Random {
 
 let extract = try OSMExtract.read(path: extractPath)
 let engine = try OSRMEngine.locate(in: [engines])
-print("Network benchmark: \(extractPath) (\(extract.size) bytes, \(extract.dataBlocks) data blocks, \(extract.dateWords))")
-print("engine: OSRM \(engine.version) (MLD); peer: Valhalla \(ValhallaPeer.version); \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
+say("Network benchmark: \(extractPath) (\(extract.size) bytes, \(extract.dataBlocks) data blocks, \(extract.dateWords))")
+say("engine: OSRM \(engine.version) (MLD); peer: Valhalla \(ValhallaPeer.version); \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
 
 // 1. Preprocessing.
-print("1. Preprocessing (wall s, peak MiB of the largest step)")
+say("1. Preprocessing (wall s, peak MiB of the largest step)")
 var prepared: [TravelMode: PreparedNetwork] = [:]
 for mode in [TravelMode.walk, .drive] {
     let start = now()
     prepared[mode] = try NetworkPreparation.prepare(extract, mode: mode, engine: engine, cacheFolder: scratch + "/cache")
     let steps = prepared[mode]!.stepSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(f($0.value))" }.joined(separator: ", ")
-    print("   OSRM \(mode.osrmProfile): \(f(now() - start)) s (\(steps))")
+    say("   OSRM \(mode.osrmProfile): \(f(now() - start)) s (\(steps))")
 }
 let osrmPrepPeak = childPeakMemoryMiB()
-print("   OSRM peak of any step: \(f(osrmPrepPeak, 0)) MiB")
+say("   OSRM peak of any step: \(f(osrmPrepPeak, 0)) MiB")
 let peer = try ValhallaPeer(extract: extractPath, engines: engines, scratch: scratch)
-print("   Valhalla valhalla_build_tiles (all modes at once): \(f(peer.tileSeconds)) s, \(f(peer.tilePeakMiB, 0)) MiB\n")
+say("   Valhalla valhalla_build_tiles (all modes at once): \(f(peer.tileSeconds)) s, \(f(peer.tilePeakMiB, 0)) MiB\n")
 
 // Servers.
 var routers: [TravelMode: NetworkRouter] = [:]
@@ -83,7 +87,7 @@ defer { for r in routers.values { r.stop() }; peer.stop() }
 
 struct Comparison { var all: [Double]; var diagonal: [Double]; var distances: [Double] = [] }
 var comparisons: [TravelMode: Comparison] = [:]
-print("2. \(pointCount) × \(pointCount) matrix (wall s, including HTTP and JSON)")
+say("2. \(pointCount) × \(pointCount) matrix (wall s, including HTTP and JSON)")
 for mode in [TravelMode.walk, .drive] {
     let sources = try networkPoints(mode, count: pointCount, seed: mode == .walk ? 11 : 23)
     let targets = try networkPoints(mode, count: pointCount, seed: mode == .walk ? 37 : 41)
@@ -93,7 +97,7 @@ for mode in [TravelMode.walk, .drive] {
     start = now()
     let theirs = try peer.matrix(sources: sources, targets: targets, mode: mode)
     let theirsSeconds = now() - start
-    print("   \(mode.rawValue): OSRM \(f(oursSeconds)) s, Valhalla \(f(theirsSeconds)) s: OSRM \(f(theirsSeconds / oursSeconds, 1))× faster")
+    say("   \(mode.rawValue): OSRM \(f(oursSeconds)) s, Valhalla \(f(theirsSeconds)) s: OSRM \(f(theirsSeconds / oursSeconds, 1))× faster")
     // Differences: walking distances, driving times.
     var all: [Double] = [], diagonal: [Double] = [], driveDistances: [Double] = []
     var unreachable = (ours: 0, theirs: 0)
@@ -111,9 +115,9 @@ for mode in [TravelMode.walk, .drive] {
         }
     }
     comparisons[mode] = Comparison(all: all, diagonal: diagonal, distances: driveDistances)
-    if unreachable.ours + unreachable.theirs > 0 { print("     unreachable pairs: OSRM \(unreachable.ours), Valhalla \(unreachable.theirs)") }
+    if unreachable.ours + unreachable.theirs > 0 { say("     unreachable pairs: OSRM \(unreachable.ours), Valhalla \(unreachable.theirs)") }
 }
-print("   server peak memory: OSRM walk \(f(processPeakMiBOfRouter(routers[.walk]!), 0)) MiB, drive \(f(processPeakMiBOfRouter(routers[.drive]!), 0)) MiB; Valhalla (all modes) \(f(peer.servicePeakMiB, 0)) MiB\n")
+say("   server peak memory: OSRM walk \(f(processPeakMiBOfRouter(routers[.walk]!), 0)) MiB, drive \(f(processPeakMiBOfRouter(routers[.drive]!), 0)) MiB; Valhalla (all modes) \(f(peer.servicePeakMiB, 0)) MiB\n")
 
 @MainActor func processPeakMiBOfRouter(_ router: NetworkRouter) -> Double {
     guard let port = URL(string: router.url)?.port else { return .nan }
@@ -131,7 +135,7 @@ print("   server peak memory: OSRM walk \(f(processPeakMiBOfRouter(routers[.walk
 }
 
 // 3. Nearest of N services.
-print("3. Every origin (\(pointCount)) to its nearest of \(serviceCount) services (walk minutes)")
+say("3. Every origin (\(pointCount)) to its nearest of \(serviceCount) services (walk minutes)")
 let toGrid = try ThreadProjection.current().transformer(from: .wgs84, to: .britishNationalGrid)
 let origins = try networkPoints(.walk, count: pointCount, seed: 53)
 let services = Array(try networkPoints(.walk, count: serviceCount, seed: 59))
@@ -159,29 +163,29 @@ for o in origins.indices {
         nearestDiff.append((best.0 - pb.0) / pb.0)
     }
 }
-print("   OSRM pruned by straight line: \(f(prunedSeconds)) s; OSRM full matrix: \(f(fullSeconds)) s; Valhalla full matrix: \(f(peerSeconds)) s")
-print("   pruned = full for \(agree) of \(origins.count) origins; the same nearest service as Valhalla for \(same) (\(f(100 * Double(same) / Double(origins.count), 1))%)")
-print("   nearest time, OSRM vs Valhalla: median \(f(100 * percentile(nearestDiff, 0.5), 1))%, p5 \(f(100 * percentile(nearestDiff, 0.05), 1))%, p95 \(f(100 * percentile(nearestDiff, 0.95), 1))%\n")
+say("   OSRM pruned by straight line: \(f(prunedSeconds)) s; OSRM full matrix: \(f(fullSeconds)) s; Valhalla full matrix: \(f(peerSeconds)) s")
+say("   pruned = full for \(agree) of \(origins.count) origins; the same nearest service as Valhalla for \(same) (\(f(100 * Double(same) / Double(origins.count), 1))%)")
+say("   nearest time, OSRM vs Valhalla: median \(f(100 * percentile(nearestDiff, 0.5), 1))%, p5 \(f(100 * percentile(nearestDiff, 0.05), 1))%, p95 \(f(100 * percentile(nearestDiff, 0.95), 1))%\n")
 
 // 4. Differences.
-print("4. OSRM − Valhalla, relative to Valhalla (walk: distance; drive: time)")
+say("4. OSRM − Valhalla, relative to Valhalla (walk: distance; drive: time)")
 for (mode, bar) in [(TravelMode.walk, 0.02), (.drive, 0.10)] {
     for (label, xs) in [("all \(comparisons[mode]!.all.count) pairs", comparisons[mode]!.all), ("\(comparisons[mode]!.diagonal.count) random OD pairs", comparisons[mode]!.diagonal)] {
         let within = Double(xs.filter { abs($0) <= bar }.count) / Double(max(1, xs.count))
         let qs = [0.05, 0.25, 0.5, 0.75, 0.95].map { f(100 * percentile(xs, $0), 1) + "%" }.joined(separator: " / ")
-        print("   \(mode.rawValue), \(label): within \(Int(bar * 100))%: \(f(100 * within, 1))%; p5/p25/median/p75/p95: \(qs); |diff| p95 \(f(100 * percentile(xs.map(abs), 0.95), 1))%")
+        say("   \(mode.rawValue), \(label): within \(Int(bar * 100))%: \(f(100 * within, 1))%; p5/p25/median/p75/p95: \(qs); |diff| p95 \(f(100 * percentile(xs.map(abs), 0.95), 1))%")
     }
 }
 
 do {
     let xs = comparisons[.drive]!.distances
     let within = Double(xs.filter { abs($0) <= 0.02 }.count) / Double(max(1, xs.count))
-    print("   drive distances (the routes chosen), all pairs: within 2%: \(f(100 * within, 1))%; median \(f(100 * percentile(xs, 0.5), 1))%")
+    say("   drive distances (the routes chosen), all pairs: within 2%: \(f(100 * within, 1))%; median \(f(100 * percentile(xs, 0.5), 1))%")
 }
 
 // 4b. The same engines on a SYNTHETIC street grid, where the shortest distance is known exactly
 // (the Manhattan distance between grid nodes): do they agree when data and rules agree?
-print("\n4b. On a SYNTHETIC 300 m street grid (written by this benchmark; the true shortest distance is the Manhattan distance)")
+say("\n4b. On a SYNTHETIC 300 m street grid (written by this benchmark; the true shortest distance is the Manhattan distance)")
 do {
     let gridPath = scratch + "/grid.osm"
     let spacing = 300.0, west = 24.80, south = 60.10
@@ -208,40 +212,10 @@ do {
             if let o, let p { oursVsPeer.append((o - p) / p) }
         }
         func within(_ xs: [Double]) -> String { f(100 * Double(xs.filter { abs($0) <= 0.02 }.count) / Double(max(1, xs.count)), 1) + "%" }
-        print("   \(mode.rawValue) distances within 2%: OSRM vs truth \(within(oursVsTruth)), Valhalla vs truth \(within(peerVsTruth)), OSRM vs Valhalla \(within(oursVsPeer)) (\(oursVsPeer.count) pairs)")
+        say("   \(mode.rawValue) distances within 2%: OSRM vs truth \(within(oursVsTruth)), Valhalla vs truth \(within(peerVsTruth)), OSRM vs Valhalla \(within(oursVsPeer)) (\(oursVsPeer.count) pairs)")
     }
 }
 
-// 5. Scaling on synthetic grids.
-if !arguments.contains("--no-scaling") {
-    print("\n5. OSRM preprocessing (car) on SYNTHETIC street grids (OSM XML written by this benchmark; not real roads)")
-    var samples: [(nodes: Double, seconds: Double, peak: Double, xmlMB: Double)] = []
-    for side in [200, 400, 800] {
-        let dir = scratch + "/grid-\(side)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let spacing = 100.0
-        let dLat = Double(side - 1) * spacing / 111_320, dLon = Double(side - 1) * spacing / (111_320 * cos(51.5 * .pi / 180))
-        let path = dir + "/grid.osm"
-        try SyntheticNetwork(grids: [.init(west: 0.1, south: 51.5, east: 0.1 + dLon + 1e-9, north: 51.5 + dLat + 1e-9, spacing: spacing)]).write(to: path)
-        let size = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) / 1e6
-        var seconds = 0.0, peak = 0.0
-        for (tool, args) in [("osrm-extract", ["-p", engine.profile(.drive), path]), ("osrm-partition", [dir + "/grid.osrm"]), ("osrm-customize", [dir + "/grid.osrm"])] {
-            let s = now()
-            let (status, p) = try runMeasured(engine.binary(tool), args)
-            guard status == 0 else { print("   \(tool) failed on the \(side) × \(side) grid"); break }
-            seconds += now() - s
-            peak = max(peak, p)
-        }
-        let nodes = Double(side * side)
-        samples.append((nodes, seconds, peak, size))
-        print("   \(side) × \(side) grid: \(Int(nodes)) nodes, \(2 * side) ways, XML \(f(size, 1)) MB: \(f(seconds)) s, peak \(f(peak, 0)) MiB")
-        try? FileManager.default.removeItem(atPath: dir)
-    }
-    if samples.count >= 2 {
-        let a = samples[samples.count - 2], b = samples[samples.count - 1]
-        let secondsPerMillion = (b.seconds - a.seconds) / (b.nodes - a.nodes) * 1e6
-        let mibPerMillion = (b.peak - a.peak) / (b.nodes - a.nodes) * 1e6
-        print("   slope between the two largest: \(f(secondsPerMillion)) s and \(f(mibPerMillion, 0)) MiB per million routable nodes")
-        print("   (the England estimate from these slopes and the extract's size is worked in the closing note of issue 15)")
-    }
-}
+// 5. Scaling: Benchmarks/Network/scaling measures OSRM's preprocessing on real cuts of the extract
+// (synthetic grids are no model of it: a perfect grid is a worst case for OSRM's partitioner).
+say("\n5. Preprocessing scaling on real cuts of the extract: Benchmarks/Network/scaling")
