@@ -15,6 +15,13 @@ struct ReportCommand: ParsableCommand {
             --catchment metres, 2SFCA) and its gradient with deprivation (SII and RII, PHE method, \
             the inverse care law), and plans a food van for Core20 areas far from a supermarket.
 
+            Distances are straight lines unless a network is given: with --network FILE.osm.pbf \
+            the nearest services are measured in --mode minutes (default walk) along the roads \
+            and paths, the van drives the roads (its day lines follow them) and a stop covers the \
+            areas within the walk along foot paths (OSRM, started and stopped by the command). \
+            The page says which network (engine, profile, extract and its date) or that lines \
+            are straight. GP supply (2SFCA) stays within --catchment straight-line metres.
+
             Every input defaults to the data folder (--data or $DEPRIVATION_MAP_DATA; see \
             `deprivation-map data status`), so `deprivation-map report --region "Mid and South \
             Essex"` needs nothing else.
