@@ -54,15 +54,8 @@ struct CatchmentsCommand: ParsableCommand {
         try OutputSafety.check(outputs: [output, csvPath], inputs: area.inputPaths + [path, postcodes, travel.network])
         let bar = ProgressBar(quiet: quiet)
         let loaded = try area.load(data: data, progress: bar.callback)
-        var files = loaded.files + [path]
-        let set: ServiceSet
-        do {
-            set = try ServiceReader.read(path: path, kind: kind)
-        } catch ServiceError.needsPostcodes {
-            guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: path) }
-            set = try ServiceReader.read(path: path, kind: kind, postcodes: try loadPostcodes(zip, bar: bar))
-            files.append(zip)
-        }
+        let (set, zip) = try readServices(path, kind: kind, postcodes: postcodes, data: data, bar: bar)
+        var files = loaded.files + [path] + [zip].compactMap { $0 }
         let (router, fallback) = try travel.router(travel.mode ?? .walk, data: data, bar: bar)
         guard let router else { throw ValidationError("catchments need a network, and none could be used: \(fallback ?? "").") }
         if let extract = router.network?.extract.path { files.append(extract) }

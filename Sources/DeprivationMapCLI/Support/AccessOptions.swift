@@ -111,15 +111,8 @@ struct AccessOptions: ParsableArguments {
         let loaded = try area.load(data: data, progress: bar.callback)
         var files = loaded.files
         let (kind, path) = MapCommand.split(services)
-        var set: ServiceSet
-        do {
-            set = try ServiceReader.read(path: path, kind: kind)
-        } catch ServiceError.needsPostcodes {
-            guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: path) }
-            set = try ServiceReader.read(path: path, kind: kind, postcodes: try loadPostcodes(zip, bar: bar))
-            files.append(zip)
-        }
-        files.append(path)
+        let (set, zip) = try readServices(path, kind: kind, postcodes: postcodes, data: data, bar: bar)
+        files += [zip, path].compactMap { $0 }
         files += [capacity, matrix, needAges].compactMap { $0 }
         if matrix != nil && travel.wanted { throw ValidationError("choose one cost: --matrix (a table of times) or a network (--network, --router-url, --mode).") }
         var spec = AccessSpec(measure: method, radius: radius, cost: try matrix.map { .travelTimes(try TravelTimeTable.read(path: $0)) } ?? .straightLine)

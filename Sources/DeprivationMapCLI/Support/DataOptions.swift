@@ -60,6 +60,17 @@ struct DataOptions: ParsableArguments {
     }
 }
 
+/// Reads services from `path`; a file located by postcode is read again with Code-Point Open
+/// (`postcodes`, or the data folder's). Returns the set and the Code-Point file used, if any.
+func readServices(_ path: String, kind: ServiceKind?, postcodes: String?, data: DataOptions, bar: ProgressBar) throws -> (ServiceSet, String?) {
+    do {
+        return (try ServiceReader.read(path: path, kind: kind), nil)
+    } catch ServiceError.needsPostcodes {
+        guard let zip = data.codePoint(postcodes) else { throw ServiceError.needsPostcodes(path: path) }
+        return (try ServiceReader.read(path: path, kind: kind, postcodes: try loadPostcodes(zip, bar: bar)), zip)
+    }
+}
+
 /// Loads Code-Point Open once, with progress.
 func loadPostcodes(_ path: String, bar: ProgressBar) throws -> (PostcodePoints, [String: Int]) {
     let callback = bar.callback
