@@ -76,7 +76,10 @@ struct AccessCommand: ParsableCommand {
         print(result.report())
         guard !quiet else { return }
         var line = "\(grouped(result.areas.codes.count)) areas (\(result.regionDescription)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(csvPath), \(summaryPath)"
-        if let pairs = result.pairCount { line += "\n  \(grouped(pairs)) area–service pairs within the radius (all analysed areas)" }
+        if let pairs = result.pairCount {
+            // A router is asked only about the region (and, for catchments, the people within reach of it).
+            line += "\n  \(grouped(pairs)) area–service pairs within the radius (\(result.perArea.snapMetres == nil ? "all analysed areas" : "the areas the router was asked about"))"
+        }
         if result.pairCount != nil {
             line += "\n  \(grouped(result.areasWithoutService)) selected areas (\(grouped(Int(saturating: result.populationWithoutService))) people) reach no service within the radius" + (result.measure.catchment != nil ? ": their access is 0 and reaches_service is false" : "")
         }

@@ -48,7 +48,9 @@ public struct AccessResult: Sendable {
     /// Tables by decile and quintile, SII, RII and concentration index of the selected areas.
     public var inequality: InequalitySummary
     /// Area–service pairs within the radius or catchment, over every analysed area (not only
-    /// the selection); `nil` for the nearest-service measures.
+    /// the selection; with a network cost, over the areas the router was asked about: the
+    /// selection, and for catchments the areas within twice their reach); `nil` for the
+    /// nearest-service measures.
     public var pairCount: Int?
     /// Selected areas, and their people, reaching no service within the radius or catchment.
     public var areasWithoutService: Int
