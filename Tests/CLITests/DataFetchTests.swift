@@ -67,6 +67,37 @@ struct DataFetchTests {
         #expect(bytes(data + "/" + foodbanks) == bytes(try TestData.path(foodbanks)))
     }
 
+    @Test("An OpenStreetMap extract (no published checksum): fetched with resume after a dropped connection and checked block by block; a truncated one is refused and nothing kept")
+    func networkExtract() throws {
+        let essex = "networks/essex-latest.osm.pbf"
+        #expect(DataCatalogue.file(essex)?.url == "https://download.geofabrik.de/europe/united-kingdom/england/essex-latest.osm.pbf")
+        #expect(DataCatalogue.file(DataFolder.networkExtract)?.url == "https://download.geofabrik.de/europe/united-kingdom/england-latest.osm.pbf")
+        // The server holds a real extract under the Essex name (Helsinki's: the only one offline), served from a scratch folder.
+        let served = scratch.path("served-network")
+        try FileManager.default.createDirectory(atPath: served + "/networks", withIntermediateDirectories: true)
+        let real = try Data(contentsOf: URL(fileURLWithPath: try TestData.path("networks/helsinki.osm.pbf")))
+        try real.write(to: URL(fileURLWithPath: served + "/" + essex))
+        let server = try Server(root: served, log: scratch.path("requests-network.log"), extra: ["--drop", "\(essex)=200000"])
+        let data = scratch.path("data-network")
+        let run = try CLI.run(["data", "fetch", "--data", data, "--base-url", server.url, "--only", essex, "-q"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(bytes(data + "/" + essex) == real)
+        #expect(server.requests.filter { $0.hasPrefix(essex) }.count == 2, "one dropped attempt, one resumed")
+        let manifest = try String(contentsOfFile: data + "/.deprivation-map/manifest.json", encoding: .utf8)
+        #expect(manifest.contains(SHA256.hexDigest(of: real)), "the checksum it got is recorded")
+
+        // Cut short on the server: the size matches what the server announces, but the blocks do not fit.
+        let cut = scratch.path("served-cut")
+        try FileManager.default.createDirectory(atPath: cut + "/networks", withIntermediateDirectories: true)
+        try real.prefix(real.count / 2).write(to: URL(fileURLWithPath: cut + "/" + essex))
+        let server2 = try Server(root: cut, log: scratch.path("requests-cut.log"))
+        let bad = try CLI.run(["data", "fetch", "--data", scratch.path("data-cut"), "--base-url", server2.url, "--only", essex, "-q"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("cut short"), "\(bad.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("data-cut") + "/" + essex))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("data-cut") + "/" + essex + ".part"))
+    }
+
     @Test("A missing file on the server (HTTP 404) is reported, not retried forever")
     func notFound() throws {
         let empty = scratch.path("empty-root")

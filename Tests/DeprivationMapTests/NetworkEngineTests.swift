@@ -85,6 +85,23 @@ final class NetworkEngineTests: XCTestCase {
         }
     }
 
+    func testCyclingUsesTheBicycleProfile() throws {
+        let engine = try TestEngines.osrm()
+        let cache = try TemporaryDirectory("dm-network-cache")
+        let network = try NetworkPreparation.prepare(try OSMExtract.read(path: try TestEngines.helsinki()), mode: .cycle, engine: engine,
+                                                     cacheFolder: cache.url.path)
+        XCTAssertEqual(network.profile, "bicycle.lua")
+        let router = try NetworkRouter.start(network, engine: engine)
+        defer { router.stop() }
+        XCTAssertTrue(router.source.contains("bicycle.lua"))
+        let a = Coordinate(x: 24.9522, y: 60.1695), b = Coordinate(x: 24.9414, y: 60.1719)
+        let t = try router.table(sources: [a], destinations: [b])
+        let metres = try XCTUnwrap(t.metres[0]), seconds = try XCTUnwrap(t.seconds[0])
+        // Faster than walking (5 km/h), no faster than the mode's bound.
+        XCTAssertGreaterThan(metres / seconds * 3.6, 5.5)
+        XCTAssertLessThan(metres / seconds * 3.6, TravelMode.cycle.maximumSpeedKmh)
+    }
+
     func testAnExtractWithoutWaysForTheModeIsNamed() throws {
         let engine = try TestEngines.osrm()
         let dir = try TemporaryDirectory()
