@@ -7,7 +7,7 @@ import FuzzSupport
 // is fine; a crash, a sanitizer report, a leak or a timeout is a finding.
 func fuzzOSMExtract(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let bytes else { return 0 }
-    let path = FuzzInput.write(UnsafeBufferPointer(start: bytes, count: count), as: "f.osm.pbf")
+    let path = FuzzInput.write(Data(bytes: bytes, count: count), as: "f.osm.pbf")
     _ = try? OSMExtract.read(path: path)
     return 0
 }
