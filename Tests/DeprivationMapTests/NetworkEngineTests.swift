@@ -32,7 +32,7 @@ final class NetworkEngineTests: XCTestCase {
             guard case NetworkError.unreadableExtract = error else { return XCTFail("\(error)") }
         }
         let empty = dir.path("empty.osm.pbf")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         XCTAssertThrowsError(try OSMExtract.read(path: empty))
         // A block header whose declared blob runs past the end: the length is never trusted.
         var lie = Data([0, 0, 0, 14])

@@ -35,7 +35,7 @@ public struct NetworkRoute: Sendable {
 
 /// A routing engine answering for one mode: an OSRM server this library started on loopback
 /// (stopped when the router is released, on ``stop()``, or on an interrupt), or a running server
-/// a team shares (``connect(url:mode:timeout:)``).
+/// a team shares (``connect(url:mode:maximumCells:timeout:)``).
 ///
 /// ```swift
 /// let engine = try OSRMEngine.locate(in: [".engines"])
