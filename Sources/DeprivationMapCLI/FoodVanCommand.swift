@@ -105,6 +105,8 @@ struct FoodVanCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Output GeoJSON file; OUT.csv, OUT-areas.csv and OUT-summary.json are written beside it.")
     var output: String
 
+    @OptionGroup(title: "Visit cycle and calendar") var calendar: CycleOptions
+
     @OptionGroup(title: "Network travel") var travel: NetworkOptions
 
     @OptionGroup var data: DataOptions
@@ -172,7 +174,9 @@ struct FoodVanCommand: ParsableCommand {
         let schedulePath = MapOutput.sibling(of: output, extension: "csv")
         let areasPath = MapOutput.sibling(of: output, suffix: "-areas", extension: "csv")
         let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
-        try OutputSafety.check(outputs: [output, schedulePath, areasPath, summaryPath],
+        let icsPath = MapOutput.sibling(of: output, extension: "ics")
+        let visitsPath = MapOutput.sibling(of: output, suffix: "-visits", extension: "csv")
+        try OutputSafety.check(outputs: [output, schedulePath, areasPath, summaryPath, icsPath, visitsPath],
                                inputs: area.inputPaths + [foodStores, foodMatrix, sites, postcodes, travelMatrix, travel.network])
         if let mode = travel.mode, mode != .drive {
             throw ValidationError("the van drives and a stop's coverage is walked: food-van takes no --mode (give --network alone).")
@@ -236,16 +240,23 @@ struct FoodVanCommand: ParsableCommand {
         let attribution = MapOutput.attribution(for: files)
         let layer = try plan.mapLayer()
         let schedule = plan.scheduleRows(), areaTable = plan.areaRows()
+        let visitCalendar = try VisitCalendar(plan: plan, cycle: try calendar.cycle())
+        let visits = visitCalendar.rows()
+        let ics = visitCalendar.iCalendar(name: "Food van: \(plan.regionDescription)", attribution: attribution)
         // All outputs or none.
         try OutputTransaction.perform {
             try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
             try MapOutput.writeTable(header: areaTable.header, rows: areaTable.rows, to: areasPath)
             try MapOutput.writeJSON(plan.summary(attribution: attribution, notes: plan.diagnostics.map(Wording.note)), to: summaryPath)
             try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+            try MapOutput.writeTable(header: visits.header, rows: visits.rows, to: visitsPath)
+            try MapOutput.writeText(ics, to: icsPath)
         }
         print(plan.report())
+        print("calendar: " + plan.routes.map { "day \($0.day) on \(visitCalendar.words(forDay: $0.day))" }.joined(separator: "; "))
+        print("  \(visits.rows.count) visits over \(calendar.cycles) cycles from \(visits.rows.first?[0] ?? "-") → \(icsPath), \(visitsPath)")
         guard !quiet else { return }
-        printError("planned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(schedulePath), \(areasPath), \(summaryPath)")
+        printError("planned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(schedulePath), \(areasPath), \(summaryPath), \(icsPath), \(visitsPath)")
         for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }
         for n in notes + plan.diagnostics.map(Wording.note) { printError("note: \(n)") }
         if let attribution { printError("attribution: \(attribution)") }

@@ -13,6 +13,7 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
     case output
     case stops, sites, walkRadius, depot, allowDepotOutside, foodThreshold, deciles, storeSizes
     case dayMinutes, stopMinutes, days, speed, detour
+    case cycleWeeks, weekdays, startDate, cycles
     // Road and path networks.
     case network, mode, routerURL, snapCap, engines, networkCache, straightLineFallback
 
@@ -56,6 +57,10 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
         case .days: return "the number of visit days"
         case .speed: return "the driving speed"
         case .detour: return "the detour factor"
+        case .cycleWeeks: return "the length of the visit cycle in weeks"
+        case .weekdays: return "the weekdays the van goes out"
+        case .startDate: return "the start date of the calendar"
+        case .cycles: return "the number of cycles in the calendar"
         case .network: return "the OpenStreetMap extract"
         case .mode: return "the travel mode"
         case .routerURL: return "the address of a running routing engine"

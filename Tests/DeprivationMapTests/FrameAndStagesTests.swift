@@ -225,6 +225,36 @@ struct FrameAndStagesTests {
         #expect(map.layer().schema.names.contains("pharmacy_per_10k"))
     }
 
+    @Test("Visit calendar: days spread over the cycle's working days, one visit per stop and cycle from the start date; an empty or full cycle refused; iCalendar lines folded and escaped")
+    func visitCalendar() throws {
+        let region = try SyntheticRegion()
+        let stores = try region.services([("store", Coordinate(x: 520_000, y: 180_000))], kind: .supermarket, file: "stores.csv")
+        var spec = FoodVanSpec(depot: Depot(point: SyntheticRegion.centre(5), label: "depot"))
+        spec.days = 4
+        let plan = try FoodVanPlanner.plan(try region.frame(), stores: stores, spec: spec)
+        #expect(plan.routes.count == 4)
+        // Wednesday 6 January 2027: the first cycle's Monday (4th) is before it and is skipped.
+        let calendar = try VisitCalendar(plan: plan, cycle: VisitCycle(weeks: 2, weekdays: [1, 3, 5], start: DateComponents(year: 2027, month: 1, day: 6), cycles: 2))
+        // Six working days a cycle (Mon, Wed, Fri × 2): days 1–4 take slots 0, 1, 3, 4.
+        #expect(calendar.slots.map { [$0.week, $0.weekday] } == [[1, 1], [1, 3], [2, 1], [2, 3]])
+        #expect(calendar.words(forDay: 3) == "Monday of week 2, every fortnight")
+        #expect(calendar.visits.count == plan.stops.count * 2)
+        let first = calendar.visits.filter { $0.stop.day == 1 }.map { [$0.date.year!, $0.date.month!, $0.date.day!] }
+        #expect(first.allSatisfy { $0 == [2027, 1, 18] || $0 == [2027, 2, 1] }, "day 1's Monday of 4 January is before the start")
+        #expect(calendar.visits.filter { $0.stop.day == 2 }.allSatisfy { $0.date.day == 6 || $0.date.day == 20 })
+        #expect(throws: VisitCalendarError.tooManyDays(days: 4, slots: 3, weeks: 1)) {
+            try VisitCalendar(plan: plan, cycle: VisitCycle(weeks: 1, weekdays: [1, 3, 5], start: DateComponents(year: 2027, month: 1, day: 4)))
+        }
+        #expect(throws: VisitCalendarError.emptyCycle) { try VisitCalendar(plan: plan, cycle: VisitCycle(weekdays: [], start: DateComponents(year: 2027, month: 1, day: 4))) }
+        let ics = calendar.iCalendar(name: "Test; a, b", now: Date(timeIntervalSince1970: 0), place: { _ in String(repeating: "é", count: 60) })
+        let lines = ics.components(separatedBy: "\r\n")
+        #expect(ics.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(lines.allSatisfy { $0.utf8.count <= 75 }, "folded at 75 octets")
+        #expect(lines.contains("X-WR-CALNAME:Test\\; a\\, b"))
+        #expect(lines.contains("DTSTAMP:19700101T000000Z"))
+        #expect(lines.filter { $0 == "BEGIN:VEVENT" }.count == calendar.visits.count)
+    }
+
     @Test("Food-van candidates: sites outside the region are reported by name and left out")
     func sitesOutside() throws {
         let region = try SyntheticRegion()
