@@ -31,7 +31,9 @@ struct ReportCommand: ParsableCommand {
             charts, verdict, van schedule, sources), areas.geojson/.csv, services.geojson/.csv, \
             food-van.geojson, and the CSV tables behind every number on the page (core20.csv, \
             access-by-decile.csv, inverse-care-law.csv, inverse-care-law-statistics.csv, \
-            food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv), \
+            food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv), the \
+            van's visits of the next --cycles cycles (food-van-visits.csv, and food-van.ics for \
+            any calendar program), \
             inverse-care-law.md/.json (the full gap report) and food-van-summary.json. The \
             folder is written under a temporary name and renamed when complete; an earlier report \
             folder there is replaced.
@@ -90,6 +92,8 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports/REGION).", valueName: "dir"))
     var output: String?
+
+    @OptionGroup(title: "Food-van visit cycle and calendar") var calendar: CycleOptions
 
     @OptionGroup(title: "Network travel") var travel: NetworkOptions
 
@@ -200,6 +204,7 @@ struct ReportCommand: ParsableCommand {
         van.stops = stops
         van.days = days
         van.dayMinutes = dayMinutes
+        van.cycle = try calendar.cycle()
         input.foodVan = van
         var networkNotes: [String] = []
         if travel.wanted {

@@ -195,6 +195,13 @@ struct ReportCLITests {
         let page = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         #expect(page.contains("depot: SS2 6ER"))
         #expect(!page.contains("The depot was not given"))
+        // The van's visits on the calendar: the page says the weekday of each day and links the files.
+        #expect(page.contains("<p id=\"calendar\">The same stops, on the same weekday and at the same time, every cycle: day 1 on Monday of week 1, every fortnight"))
+        #expect(page.contains("<a href=\"food-van.ics\">"))
+        let visits = try Self.csv(folder + "/food-van-visits.csv")
+        let checker = try CLI.runTool(try TestPython.withICalendar(), [TestData.packagePath("Tests/Fixtures/check_ics.py"), folder + "/food-van.ics"])
+        #expect(checker.status == 0, "\(checker.stderr)")
+        #expect(checker.stdout.components(separatedBy: "\"uid\"").count - 1 == visits.count - 1, "one event per visit")
         let bad = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "--depot", "0.71,51.54", "-o", scratch.path("x")], environment: env)
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("looks like longitude,latitude"))

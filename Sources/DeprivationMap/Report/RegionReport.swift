@@ -28,6 +28,8 @@ public struct ReportFoodVanSettings: Sendable, Hashable {
     public var detour = 1.3
     /// Seed of the route search.
     public var seed: UInt64 = 1
+    /// The visit cycle the calendar files follow; fortnightly on weekdays from next Monday when `nil`.
+    public var cycle: VisitCycle?
     /// The defaults: Core20, 1 km, an 800 m walk, seven-hour days, an hour a stop.
     public init() {}
 }
@@ -158,6 +160,9 @@ public struct RegionReport: Sendable {
     /// date), or `nil` for straight lines.
     public var accessNetwork: String?
 
+    /// The food-van plan on the calendar (each route day on a fixed weekday of the cycle).
+    public var visitCalendar: VisitCalendar?
+
     /// Runs the joins, the access measures, the gap and the food-van plan on one frame.
     /// - Throws: ``AccessError``, `GEOSError`, `ProjectionError`; no food-van plan and no SII
     ///   are reported in ``foodVanSkipped`` and ``gapUnavailable``, not thrown.
@@ -212,6 +217,13 @@ public struct RegionReport: Sendable {
             foodVan: van.plan, foodVanSkipped: van.skipped, depotNote: van.depotNote,
             attribution: attribution, inputFiles: input.inputFiles, notes: map.notes, generated: Date(), areaShapes: shapes)
         report.accessNetwork = input.network?.access?.router.source
+        if let plan = van.plan {
+            do {
+                report.visitCalendar = try VisitCalendar(plan: plan, cycle: input.foodVan.cycle ?? VisitCycle(start: VisitCycle.nextMonday()))
+            } catch let error as VisitCalendarError {
+                report.notes.append(Diagnostic(error.problem, advice: error.advice).description)
+            }
+        }
         return report
     }
 

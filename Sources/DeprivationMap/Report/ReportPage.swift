@@ -301,7 +301,13 @@ public enum ReportPage {
             s += "<td>\(col("drive_minutes").isEmpty ? "" : number(schedule, row: r, column: "drive_minutes", decimals: 0))</td>"
             s += "<td>\(col("population_covered").isEmpty ? "" : number(schedule, row: r, column: "population_covered", decimals: 0))</td></tr>\n"
         }
-        return s + "</table>\n"
+        s += "</table>\n"
+        if let calendar = report.visitCalendar {
+            s += "<p id=\"calendar\">The same stops, on the same weekday and at the same time, every cycle: "
+            s += plan.routes.map { "day \($0.day) on \(escape(calendar.words(forDay: $0.day)))" }.joined(separator: "; ")
+            s += ". <a href=\"food-van.ics\">Add the visits to a calendar (food-van.ics)</a>, \(calendar.visits.count) visits over \(calendar.cycle.cycles) cycles, dated in <a href=\"food-van-visits.csv\">food-van-visits.csv</a>.</p>\n"
+        }
+        return s
     }
 
     static func sourcesSection(_ report: RegionReport) -> String {

@@ -107,6 +107,11 @@ public enum ReportWriter {
             try MapOutput.writeTable(header: areaRows.header, rows: areaRows.rows, to: path("food-van-areas.csv"))
             try MapOutput.writeGeoJSON(try plan.mapLayer(), to: path("food-van.geojson"), attribution: attribution)
             try MapOutput.writeJSON(plan.summary(attribution: attribution), to: path("food-van-summary.json"))
+            if let calendar = report.visitCalendar {
+                let visits = calendar.rows()
+                try MapOutput.writeTable(header: visits.header, rows: visits.rows, to: path("food-van-visits.csv"))
+                try MapOutput.writeText(calendar.iCalendar(name: "Food van: \(report.regionDescription)", attribution: attribution), to: path("food-van.ics"))
+            }
         }
         var sources: [[String]] = []
         for file in report.inputFiles {
