@@ -15,7 +15,9 @@ struct FoodVanCommand: ParsableCommand {
 
             Candidate stops: the target areas' centroids, or --sites (CSV with coordinates or \
             postcodes and a name column, GeoJSON or shapefile points); sites outside the region \
-            are reported and left out. An area is covered when its centroid is within \
+            are reported and left out. A CSV site list may give a time window per site (a window \
+            column, 10:00-12:00, or open and close columns: the van waits for a site to open and \
+            leaves by its closing) and mark sites that must be visited (a fixed column: yes). An area is covered when its centroid is within \
             --walk-radius metres of a stop (along foot paths with --network).
 
             Stops: with --stops P, the P stops covering the most target population (maximal \
@@ -211,6 +213,9 @@ struct FoodVanCommand: ParsableCommand {
         spec.deciles = try parsedDeciles()
         spec.foodThreshold = foodThreshold
         spec.sites = siteSet
+        if let sites, ["csv", "txt"].contains(URL(fileURLWithPath: sites).pathExtension.lowercased()) {
+            spec.siteConstraints = try SiteConstraints.read(path: sites)
+        }
         spec.allowDepotOutside = allowDepotOutside
         spec.stops = stops
         spec.walkRadius = walkRadius

@@ -68,6 +68,77 @@ struct VisitCalendarCLITests {
         #expect(visits.count - 1 == parsed.events.count)
     }
 
+    /// A site list made from a first plan's stops (their coordinates, new names), with windows and fixed sites.
+    func siteList(_ rows: [(window: String, fixed: Bool)], extra: [String] = []) throws -> String {
+        let (base, out) = try plan([], name: "base-\(UUID().uuidString.prefix(6))")
+        #expect(base.status == 0, "\(base.stderr)")
+        let schedule = try ReportCLITests.csv(out + "/van.csv")
+        let h = schedule[0]
+        let stops = schedule.dropFirst().filter { $0[h.firstIndex(of: "event")!] == "stop" }
+        var text = "name,easting,northing,window,fixed\n"
+        for (k, stop) in stops.enumerated() {
+            let spec = k < rows.count ? rows[k] : ("", false)
+            text += "Site \(k + 1),\(stop[h.firstIndex(of: "easting")!]),\(stop[h.firstIndex(of: "northing")!]),\(spec.0),\(spec.1 ? "yes" : "")\n"
+        }
+        for line in extra { text += line + "\n" }
+        let path = scratch.path("sites-\(UUID().uuidString.prefix(6)).csv")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("Time windows and fixed sites: every window kept and every fixed site visited, checked from the schedule alone; the days still fit")
+    func windows() throws {
+        // Site 1 only 10:00–12:00, site 6 only 13:00–15:30 and fixed, site 9 only 09:30–12:30; site 4 fixed.
+        let sites = try siteList([("10:00-12:00", false), ("", false), ("", false), ("", true), ("", false), ("13:00-15:30", true),
+                                  ("", false), ("", false), ("09:30-12:30", false)])
+        let (run, out) = try plan(["--sites", sites, "--start-date", "2027-03-15"], name: "windows")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("stops have time windows; each day keeps them"))
+        let schedule = try ReportCLITests.csv(out + "/van.csv")
+        let h = schedule[0]
+        func col(_ row: [String], _ name: String) -> String { row[h.firstIndex(of: name)!] }
+        let stops = schedule.dropFirst().filter { col($0, "event") == "stop" }
+        let windows = ["Site 1": ("10:00", "12:00"), "Site 6": ("13:00", "15:30"), "Site 9": ("09:30", "12:30")]
+        for stop in stops {
+            if let w = windows[col(stop, "name")] {
+                #expect(col(stop, "arrive") >= w.0 && col(stop, "depart") <= w.1, "\(col(stop, "name")): \(col(stop, "arrive"))–\(col(stop, "depart")) outside \(w)")
+            }
+        }
+        let names = Set(stops.map { col($0, "name") })
+        #expect(names.contains("Site 4") && names.contains("Site 6"), "fixed sites are visited: \(names)")
+        // Every day back by 16:00 (leave 09:00, 420 minutes), waits included.
+        for back in schedule.dropFirst().filter({ col($0, "event") == "return to depot" }) { #expect(col(back, "arrive") <= "16:00") }
+        // The calendar keeps the same times.
+        let checker = try CLI.runTool(try TestPython.withICalendar(), [TestData.packagePath("Tests/Fixtures/check_ics.py"), out + "/van.ics"])
+        let parsed = try JSONDecoder().decode(Parsed.self, from: Data(checker.stdout.utf8))
+        for e in parsed.events where e.summary == "Food van: Site 1" { #expect(e.start >= "10:00" && e.end <= "12:00") }
+    }
+
+    @Test("Bad input: windows that cannot be met (named, with why), a fixed site outside the region, more fixed sites than the days hold")
+    func windowsBadInput() throws {
+        let short = try siteList([("09:00-09:30", false)], extra: [])
+        let (run, out) = try plan(["--sites", short, "--stops", "10"], name: "short")
+        // All stops are asked for, so Site 1 with its half-hour window is a stop.
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("Site 1 (09:00–09:30): the window is shorter than the 60 minutes at a stop"), "\(run.stderr)")
+        #expect(run.stderr.contains("--sites"))
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: out)) == [], "nothing written")
+
+        let outside = try siteList([], extra: ["Far away,600000,250000,,yes"])
+        let (far, _) = try plan(["--sites", outside], name: "far")
+        #expect(far.status != 0)
+        #expect(far.stderr.contains("1 fixed site is not among the candidate stops") && far.stderr.contains("Far away"), "\(far.stderr)")
+
+        let many = try siteList([("", true), ("", true), ("", true)])
+        let (full, _) = try plan(["--sites", many, "--days", "1", "--day-minutes", "150"], name: "full")
+        #expect(full.status != 0)
+        #expect(full.stderr.contains("3 fixed sites must be visited but there is room for only 2: 1 visit day of 150 minutes with 60 minutes a stop"), "\(full.stderr)")
+
+        let malformed = try siteList([("ten till noon", false)])
+        let (bad, _) = try plan(["--sites", malformed], name: "malformed")
+        #expect(bad.status != 0 && bad.stderr.contains("the time window 'ten till noon' of site 1 is not like 10:00-12:00"), "\(bad.stderr)")
+    }
+
     @Test("Bad input: an empty cycle, more visit days than the cycle holds, a malformed date or weekday; nothing written")
     func badInput() throws {
         let (tooMany, out) = try plan(["--cycle-weeks", "1", "--weekdays", "mon,tue"], name: "too-many")

@@ -9,7 +9,8 @@ struct FoodVanCover {
     var diagnostics: [Diagnostic] = []
 
     /// - Throws: ``FoodVanError/radiusCoversNobody(radius:candidates:targets:nearest:)``.
-    init(clients: [Coordinate], weights: [Double], candidates: [Coordinate], spec: FoodVanSpec, clientCodes: [String]) throws {
+    /// `forced`: candidates that must be stops (fixed sites); the others are chosen for the people they leave uncovered.
+    init(clients: [Coordinate], weights: [Double], candidates: [Coordinate], spec: FoodVanSpec, clientCodes: [String], forced: [Int] = []) throws {
         if let walk = spec.walkNetwork {
             // Stops as origins, target areas as destinations: pairs within the radius along foot paths.
             let binding = try NetworkCostBinding(cost: NetworkCost(router: walk.router, metric: .distance, snapCap: walk.snapCap),
@@ -31,15 +32,38 @@ struct FoodVanCover {
                              codes: unreachable)
         }
         setCover = StopSelection.setCovering(instance, exactLimit: spec.exactLimit)
+        // Fixed sites first; the rest is chosen for the clients they leave uncovered.
+        let full = instance
+        var residual = instance
+        if !forced.isEmpty {
+            let covered = Set(forced.flatMap { j in full.clientOffsets[j]..<full.clientOffsets[j + 1] }.map { Int(full.clients[$0]) })
+            residual = CoverageInstance(weights: full.weights, covers: (0..<full.candidateCount).map { j in
+                (full.clientOffsets[j]..<full.clientOffsets[j + 1]).map { Int(full.clients[$0]) }.filter { !covered.contains($0) }
+            })
+        }
+        let fixedWords = forced.isEmpty ? "" : " after \(forced.count) fixed site\(forced.count == 1 ? "" : "s")"
         if let p = spec.stops {
-            covering = StopSelection.maximalCovering(instance, p: p, exactLimit: spec.exactLimit)
+            let free = p - forced.count
+            let chosen = free > 0 ? StopSelection.maximalCovering(residual, p: free, exactLimit: spec.exactLimit) : nil
+            let stops = forced + (chosen?.stops ?? []).filter { !forced.contains($0) }
+            let value = full.coveredWeight(stops)
+            let forcedValue = full.coveredWeight(forced)
+            covering = CoveringSolution(stops: stops, covered: value, upperBound: forcedValue + (chosen?.upperBound ?? 0),
+                                        optimal: chosen?.optimal ?? true, method: (chosen?.method ?? "fixed sites only") + fixedWords,
+                                        greedyCovered: forcedValue + (chosen?.greedyCovered ?? 0), swaps: chosen?.swaps ?? 0)
             if covering.stops.count < p {
                 diagnostics.note("\(covering.stops.count) stops already reach every reachable target area; the other \(p - covering.stops.count) requested would reach nobody new and are not planned.")
             }
-        } else {
+        } else if forced.isEmpty {
             let value = instance.coveredWeight(setCover.stops)
             covering = CoveringSolution(stops: setCover.stops, covered: value, upperBound: instance.reachableWeight, optimal: setCover.optimal,
                                         method: "set covering: \(setCover.method)", greedyCovered: value, swaps: 0)
+        } else {
+            let rest = StopSelection.setCovering(residual, exactLimit: spec.exactLimit)
+            let stops = forced + rest.stops.filter { !forced.contains($0) }
+            let value = full.coveredWeight(stops)
+            covering = CoveringSolution(stops: stops, covered: value, upperBound: full.reachableWeight, optimal: rest.optimal,
+                                        method: "set covering: \(rest.method)" + fixedWords, greedyCovered: value, swaps: 0)
         }
     }
 }

@@ -14,6 +14,12 @@ public enum FoodVanError: Error, Sendable, Equatable, AdvisedError {
     case noSites(path: String, reason: String)
     /// A travel-time table of the van that cannot be used.
     case matrix(path: String, reason: String)
+    /// Time windows of the site list that no day can meet: each as "site (window): why".
+    case windowsUnmet([String])
+    /// Fixed sites that are not among the candidate stops (unknown, outside the region, or without a location).
+    case fixedSitesMissing([String])
+    /// More fixed sites than the stops asked for, or than the visit days can hold.
+    case tooManyFixedSites(fixed: Int, room: Int, why: String)
     /// A setting out of range.
     case badParameter(String, Setting)
 
@@ -33,6 +39,12 @@ public enum FoodVanError: Error, Sendable, Equatable, AdvisedError {
             return "\(path): \(reason)"
         case .matrix(let path, let reason):
             return "\(path): \(reason)"
+        case .windowsUnmet(let reasons):
+            return "\(reasons.count) time window\(reasons.count == 1 ? "" : "s") of the site list cannot be met: \(reasons.joined(separator: "; ")); no plan was written"
+        case .fixedSitesMissing(let names):
+            return "\(names.count) fixed site\(names.count == 1 ? " is" : "s are") not among the candidate stops (unknown, outside the region, or without a location): \(names.joined(separator: ", "))"
+        case .tooManyFixedSites(let fixed, let room, let why):
+            return "\(fixed) fixed sites must be visited but there is room for only \(room): \(why)"
         case .badParameter(let why, _):
             return why
         }
@@ -46,6 +58,10 @@ public enum FoodVanError: Error, Sendable, Equatable, AdvisedError {
         case .depotOutside:
             return "give \(Setting.depot) inside the region, check the postcode or E,N order, or grant \(Setting.allowDepotOutside) if the van really starts there"
         case .noSites, .matrix: return nil
+        case .windowsUnmet:
+            return "widen those windows in \(Setting.sites), add visit days (\(Setting.days)), lengthen \(Setting.dayMinutes) or shorten \(Setting.stopMinutes)"
+        case .fixedSitesMissing: return "check the names in \(Setting.sites): a fixed site needs a location inside the region"
+        case .tooManyFixedSites: return "ask for more \(Setting.stops) or \(Setting.days), or fix fewer sites in \(Setting.sites)"
         case .badParameter(_, let setting): return "change \(setting)"
         }
     }

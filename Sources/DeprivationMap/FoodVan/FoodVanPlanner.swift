@@ -53,8 +53,9 @@ public enum FoodVanPlanner {
             throw FoodVanError.tooManyStops(requested: p, candidates: candidates.points.count, what: candidates.source)
         }
         let clients = targets.targetRows.map { targets.considered[$0] }
+        let forced = try fixedStops(candidates: candidates, spec: spec)
         let cover = try FoodVanCover(clients: clients.map(\.centroid), weights: clients.map(\.population), candidates: candidates.points,
-                                     spec: spec, clientCodes: clients.map(\.code))
+                                     spec: spec, clientCodes: clients.map(\.code), forced: forced)
         notes += cover.diagnostics
         var considered = targets.considered
         for i in 0..<cover.instance.clientCount { considered[targets.targetRows[i]].reachable = !cover.instance.candidates(of: i).isEmpty }
@@ -112,9 +113,41 @@ public enum FoodVanPlanner {
             notes.note("\(d) visit days asked for but only \(chosen.count) stops: \(chosen.count) days are planned, one stop each.")
             days = chosen.count
         }
-        let routes = try RoutePlanner.plan(minutes: minutes, labels: chosen.map(candidates.label), serviceMinutes: spec.stopMinutes,
+        var routes = try RoutePlanner.plan(minutes: minutes, labels: chosen.map(candidates.label), serviceMinutes: spec.stopMinutes,
                                            dayMinutes: spec.dayMinutes, days: days, seed: spec.seed, progress: progress)
+        let windows = chosen.map { spec.siteConstraints.window(id: candidates.ids[$0], name: candidates.names[$0]) }
+        if windows.contains(where: { $0 != nil }) {
+            routes = try TimeWindowSchedule.fit(routes, minutes: minutes, service: spec.stopMinutes, budget: spec.dayMinutes, start: spec.startMinutes,
+                                                windows: windows, labels: chosen.map(candidates.label))
+            notes.note("\(windows.compactMap { $0 }.count) stops have time windows; each day keeps them (the van waits for a site to open)")
+        }
         return (routes, rule, notes)
+    }
+
+    /// Candidates that must be stops (the site list's fixed sites), checked against the stops and days.
+    static func fixedStops(candidates: FoodVanCandidates, spec: FoodVanSpec) throws -> [Int] {
+        guard !spec.siteConstraints.fixed.isEmpty else { return [] }
+        var forced: [Int] = [], missing: [String] = []
+        for (key, name) in spec.siteConstraints.fixed.sorted(by: { $0.key < $1.key }) {
+            if let j = candidates.ids.indices.first(where: { candidates.ids[$0].lowercased() == key || candidates.names[$0].lowercased() == key }) {
+                forced.append(j)
+            } else {
+                missing.append(name)
+            }
+        }
+        if !missing.isEmpty { throw FoodVanError.fixedSitesMissing(missing) }
+        if let p = spec.stops, forced.count > p {
+            throw FoodVanError.tooManyFixedSites(fixed: forced.count, room: p, why: "the \(p) stops asked for")
+        }
+        if let days = spec.days {
+            // However short the drives, a day holds at most this many visits.
+            let perDay = spec.stopMinutes > 0 ? Int((spec.dayMinutes / spec.stopMinutes).rounded(.down)) : Int.max
+            let room = days.multipliedReportingOverflow(by: perDay).overflow ? Int.max : days * perDay
+            if forced.count > room {
+                throw FoodVanError.tooManyFixedSites(fixed: forced.count, room: room, why: "\(days) visit day\(days == 1 ? "" : "s") of \(Int(spec.dayMinutes)) minutes with \(Int(spec.stopMinutes)) minutes a stop")
+            }
+        }
+        return forced.sorted()
     }
 
     /// How low food provision was measured, in words.

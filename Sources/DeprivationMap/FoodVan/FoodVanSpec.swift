@@ -40,6 +40,8 @@ public struct FoodVanSpec: Sendable {
     public var storeTimes: TravelTimeTable?
     /// Candidate sites (with names); the target areas' centroids when `nil`.
     public var sites: ServiceSet?
+    /// Time windows and fixed sites of the site list (matched to candidates by identifier or name).
+    public var siteConstraints = SiteConstraints()
     /// Number of stops (maximal covering); `nil` for the fewest covering everyone reachable.
     public var stops: Int?
     /// Walking radius of a stop, metres.
