@@ -93,6 +93,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports/REGION).", valueName: "dir"))
     var output: String?
 
+    @Option(help: ArgumentHelp("Leaflet folder for the interactive map (default: Debian's libjs-leaflet, /usr/share/javascript/leaflet).", valueName: "dir"))
+    var leaflet: String?
+
     @OptionGroup(title: "Food-van visit cycle and calendar") var calendar: CycleOptions
 
     @OptionGroup(title: "Network travel") var travel: NetworkOptions
@@ -224,6 +227,16 @@ struct ReportCommand: ParsableCommand {
                 }
                 input.network = network
             }
+        }
+        // The interactive map: Leaflet inlined, and the region's postcodes for its search box.
+        do {
+            input.mapLibrary = try MapLibrary.leaflet(folder: leaflet ?? MapLibrary.debianLeaflet)
+            if let zip = data.codePoint(nil) {
+                input.postcodes = try postcodes?.0 ?? loadPostcodes(zip, bar: bar).0
+                if !files.contains(zip) { files.append(zip) }
+            }
+        } catch let error as ReportError where leaflet == nil {
+            networkNotes.append(Wording.error(error) + "; the page keeps its static map only")
         }
         input.inputFiles = files
         let report = try RegionReport.build(input, progress: bar.callback)

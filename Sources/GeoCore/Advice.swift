@@ -13,7 +13,7 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
     case output
     case stops, sites, walkRadius, depot, allowDepotOutside, foodThreshold, deciles, storeSizes
     case dayMinutes, stopMinutes, days, speed, detour
-    case cycleWeeks, weekdays, startDate, cycles
+    case cycleWeeks, weekdays, startDate, cycles, mapLibrary
     // Road and path networks.
     case network, mode, routerURL, snapCap, engines, networkCache, straightLineFallback
 
@@ -61,6 +61,7 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
         case .weekdays: return "the weekdays the van goes out"
         case .startDate: return "the start date of the calendar"
         case .cycles: return "the number of cycles in the calendar"
+        case .mapLibrary: return "the Leaflet folder"
         case .network: return "the OpenStreetMap extract"
         case .mode: return "the travel mode"
         case .routerURL: return "the address of a running routing engine"

@@ -206,28 +206,32 @@ struct NetworkCLITests {
         #expect(try enginesLeft().isEmpty)
     }
 
-    @Test("Interrupted while the engine runs: no engine process, no half-built cache and no output left")
+    @Test("Interrupted while the engine prepares the network: no engine process, no half-built cache and no output left")
     func interrupted() throws {
+        // A denser grid (100 m streets) so that preparing it takes the engine a second or more.
+        let dense = scratch.path("dense-grid.osm")
+        let write = try CLI.run(["data", "synthetic-network", "--bounds", "0.60,51.51,0.82,51.59", "--spacing", "100", "-o", dense])
+        #expect(write.status == 0, "\(write.stderr)")
         let folder = scratch.path("interrupted-report")
         let cache = scratch.path("cache-interrupted")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.executable)
-        process.arguments = ["report", "--areas", try mse, "--region", "Southend-on-Sea", "--network", try grid(), "--network-cache", cache, "-o", folder]
+        process.arguments = ["report", "--areas", try mse, "--region", "Southend-on-Sea", "--network", dense, "--network-cache", cache, "-o", folder]
         var e = ProcessInfo.processInfo.environment
         for (k, v) in env { e[k] = v }
         process.environment = e
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait until an engine of this run is up (preprocessing or serving), then interrupt.
-        var sawEngine = false
-        for _ in 0..<400 where process.isRunning {
-            if !(try enginesLeft()).isEmpty { sawEngine = true; break }
-            Thread.sleep(forTimeInterval: 0.01)
+        // Interrupt as soon as the engine starts building the network in its temporary cache folder.
+        var sawBuild = false
+        for _ in 0..<3000 where process.isRunning {
+            if ((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).contains(where: { $0.contains(".tmp-") }) { sawBuild = true; break }
+            usleep(2_000)
         }
         process.interrupt()
         process.waitUntilExit()
-        #expect(sawEngine, "the run ended before an engine started: the test proved nothing")
+        #expect(sawBuild, "the run ended before the engine started: the test proved nothing")
         #expect(process.terminationStatus == 130, "status \(process.terminationStatus)")
         Thread.sleep(forTimeInterval: 0.2)
         let engines = try enginesLeft()

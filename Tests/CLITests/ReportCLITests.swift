@@ -27,6 +27,12 @@ struct ReportCLITests {
         return (run.stdout, console)
     }
 
+    /// `true` when the page would load something from the network: a remote script, image, style
+    /// sheet or CSS url (a link inside inlined script text is not a load).
+    static func loadsFromNetwork(_ html: String) -> Bool {
+        html.range(of: #"(src="https?:|<link[^>]*href="https?:|url\(["']?https?:)"#, options: .regularExpression) != nil
+    }
+
     /// The rows of a CSV file as arrays of cells (header first).
     static func csv(_ path: String) throws -> [[String]] {
         let table = try CSVTable(path: path)
@@ -111,8 +117,9 @@ struct ReportCLITests {
         for layer in ["layer-gp", "layer-pharmacy", "layer-supermarket", "layer-foodvan"] {
             #expect(dom.contains("data-layer=\"\(layer)\"") && dom.contains("id=\"\(layer)\""), "no toggle for \(layer)")
         }
-        // Self-contained: nothing fetched from the network.
-        #expect(!dom.contains("src=\"http") && !dom.contains("href=\"http"))
+        // Self-contained: nothing fetched from the network (no remote script, style sheet or image;
+        // Leaflet's own source, inlined, holds a link to its home page, which is never followed).
+        #expect(!Self.loadsFromNetwork(dom))
         // Sources and attribution travel with the page.
         #expect(dom.contains("Retail Points by GEOLYTIX") && dom.contains("Open Government Licence"))
         // ogrinfo reads the layers.
@@ -122,6 +129,53 @@ struct ReportCLITests {
         }
         #expect(!FileManager.default.fileExists(atPath: folder + ".tmp"), "temporary folder left behind")
         #expect(scratch.contents() == ["mse"])
+    }
+
+    @Test("The interactive map in Chromium, driven as a user would: every layer toggles, an area's panel equals its CSV row, + zooms in, a postcode search moves the map there; no console error")
+    func interactiveMap() throws {
+        let folder = scratch.path("southend-explore")
+        let run = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "--depot", "SS2 6ER", "-o", folder], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let page = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+        #expect(page.contains("<h2 id=\"explore-map\">") && page.contains("Leaflet 1."))
+        // No network: Leaflet is inlined, nothing is loaded from elsewhere (a link inside its script is not a load).
+        #expect(!Self.loadsFromNetwork(page))
+        // Where SS2 6ER is, from the Code-Point rows and GDAL (independent of the page).
+        let row = try #require(try String(contentsOfFile: try TestData.path("postcodes/codepoint_open_2025-04_mse.csv"), encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("SS2 6ER,") })
+        let en = row.split(separator: ",")
+        let gdal = try CLI.runTool("/bin/sh", ["-c", "echo \(en[2]) \(en[3]) | gdaltransform -s_srs EPSG:27700 -t_srs EPSG:4326 -output_xy"])
+        let lonLat = gdal.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(lonLat.count == 2, "gdaltransform: \(gdal.stderr)")
+
+        let area = "E01015886"
+        let drive = try CLI.runTool(try TestPython.withICalendar(), [TestData.packagePath("Tests/Fixtures/explore_page.py"), try Self.chromium(),
+                                                                     folder + "/index.html", area, "ss2 6er"])
+        #expect(drive.status == 0, "\(drive.stderr)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(drive.stdout.utf8)) as? [String: Any])
+        #expect(seen["ready_seconds"] is Double, "the map never said it was ready")
+        #expect((seen["errors"] as? [String]) == [], "console errors: \(seen["errors"] ?? "")")
+        let overlays = try #require(seen["overlays"] as? [String: [Bool]])
+        #expect(Set(overlays.keys) == ["GP practices", "Pharmacies", "Supermarkets", "Food-van route", "Food-van stops", "Districts", "Wards"])
+        for (name, states) in overlays { #expect(states.count == 2 && states[0] != states[1], "\(name) did not toggle") }
+        // The panel shows the area's row of areas.csv.
+        #expect(seen["panel_code"] as? String == area)
+        let panel = try #require(seen["panel"] as? [String: String])
+        let areas = try Self.csv(folder + "/areas.csv")
+        let h = areas[0], r = try #require(areas.first { $0[0] == area })
+        #expect(panel["IMD decile"] == r[h.firstIndex(of: "imd_decile")!])
+        #expect(panel["People"]?.replacingOccurrences(of: ",", with: "") == String(Int(Double(r[h.firstIndex(of: "population")!])!.rounded())))
+        for (label, column) in [("Nearest GP practice", "gp_nearest_km"), ("Nearest pharmacy", "pharmacy_nearest_km"), ("Nearest supermarket", "supermarket_nearest_km")] {
+            #expect(panel[label] == String(format: "%.2f km", Double(r[h.firstIndex(of: column)!])!), "\(label): \(panel[label] ?? "-")")
+        }
+        #expect(panel["District"] == "Southend-on-Sea")
+        let zoom = try #require(seen["zoom"] as? [Double])
+        #expect(zoom[1] == zoom[0] + 1, "the + button zooms in one level: \(zoom)")
+        let after = try #require(seen["after_search"] as? [String: Any])
+        #expect(abs((after["lon"] as! Double) - lonLat[0]) < 1e-4 && abs((after["lat"] as! Double) - lonLat[1]) < 1e-4, "map centre \(after) for \(lonLat)")
+        #expect(after["message"] as? String == "SS26ER found." && (after["zoom"] as? Double ?? 0) >= 15)
+        #expect((after["scale"] as? String)?.hasSuffix(" m") == true, "a metric scale bar")
+        #expect(seen["unknown_message"] as? String == "ZZ999ZZ is not a postcode of this region.")
     }
 
     @Test("A second ICS by NHS code (Devon, QJK): its own areas, its own numbers; a spread-out region still gets a van plan")

@@ -78,6 +78,10 @@ public struct RegionReportInput: Sendable {
     public var inputFiles: [String] = []
     /// Networks for the nearest services and the food van; straight lines when `nil`.
     public var network: ReportNetwork?
+    /// The web-mapping library of the interactive map (Leaflet); no interactive map when `nil`.
+    public var mapLibrary: MapLibrary?
+    /// Postcodes (Code-Point Open) for the map's search box; none when `nil`.
+    public var postcodes: PostcodePoints?
 
     /// A report of `frame`'s region with these services and the default settings.
     public init(frame: AnalysisFrame, gp: ServiceSet, pharmacy: ServiceSet, foodStores: ServiceSet) {
@@ -162,6 +166,10 @@ public struct RegionReport: Sendable {
 
     /// The food-van plan on the calendar (each route day on a fixed weekday of the cycle).
     public var visitCalendar: VisitCalendar?
+    /// The interactive map's library and data (JSON), when the input gave a library.
+    public var mapLibrary: MapLibrary?
+    /// The interactive map's data, JSON.
+    public var explorerData: String?
 
     /// Runs the joins, the access measures, the gap and the food-van plan on one frame.
     /// - Throws: ``AccessError``, `GEOSError`, `ProjectionError`; no food-van plan and no SII
@@ -217,6 +225,10 @@ public struct RegionReport: Sendable {
             foodVan: van.plan, foodVanSkipped: van.skipped, depotNote: van.depotNote,
             attribution: attribution, inputFiles: input.inputFiles, notes: map.notes, generated: Date(), areaShapes: shapes)
         report.accessNetwork = input.network?.access?.router.source
+        if let library = input.mapLibrary {
+            report.mapLibrary = library
+            report.explorerData = try ExplorerMap.data(report, frame: frame, postcodes: input.postcodes)
+        }
         if let plan = van.plan {
             do {
                 report.visitCalendar = try VisitCalendar(plan: plan, cycle: input.foodVan.cycle ?? VisitCycle(start: VisitCycle.nextMonday()))

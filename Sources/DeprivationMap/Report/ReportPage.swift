@@ -55,6 +55,7 @@ public enum ReportPage {
         var h = head(report)
         h += core20Section(tables["core20.csv"]!)
         h += mapSection(report)
+        h += ExplorerPage.section(report)
         h += accessSection(report, access: tables["access-by-decile.csv"]!)
         h += inverseCareLawSection(report, fit: tables["inverse-care-law.csv"]!, statistics: tables["inverse-care-law-statistics.csv"]!)
         h += foodVanSection(report, figures: tables["food-van-figures.csv"]!, schedule: tables["food-van-schedule.csv"])

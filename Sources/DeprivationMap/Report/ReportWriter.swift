@@ -7,6 +7,8 @@ public enum ReportError: Error, Sendable, Equatable, AdvisedError {
     case notWritable(path: String, reason: String)
     /// The folder exists and holds something other than an earlier report; it is not replaced.
     case notAReportFolder(path: String)
+    /// The web-mapping library for the interactive map is not where it was looked for.
+    case mapLibraryMissing(folder: String)
 
     public var problem: String {
         switch self {
@@ -14,6 +16,8 @@ public enum ReportError: Error, Sendable, Equatable, AdvisedError {
             return "cannot write the report to \(path): \(reason.withoutFinalStop)"
         case .notAReportFolder(let path):
             return "\(path) already exists and is not a report folder written by deprivation-map (an earlier report folder is replaced as a whole)"
+        case .mapLibraryMissing(let folder):
+            return "Leaflet (leaflet.js and leaflet.css) was not found in \(folder)"
         }
     }
 
@@ -21,6 +25,7 @@ public enum ReportError: Error, Sendable, Equatable, AdvisedError {
         switch self {
         case .notWritable: return "choose a folder you can write to with \(Setting.output)"
         case .notAReportFolder: return "choose a new folder with \(Setting.output)"
+        case .mapLibraryMissing: return "install Debian's libjs-leaflet (scripts/setup.sh does), or point \(Setting.mapLibrary) at a Leaflet folder"
         }
     }
 }

@@ -45,6 +45,7 @@ extension Setting {
         case .weekdays: return "--weekdays"
         case .startDate: return "--start-date"
         case .cycles: return "--cycles"
+        case .mapLibrary: return "--leaflet"
         case .network: return "--network"
         case .mode: return "--mode"
         case .routerURL: return "--router-url"
