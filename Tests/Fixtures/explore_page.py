@@ -2,7 +2,10 @@
 user would: switches every layer off and on by clicking its box, clicks an area and reads the
 panel, zooms with the + button, types a postcode and presses Enter. Prints what it saw as JSON.
 
-    explore_page.py CHROMIUM INDEX_HTML AREA_CODE POSTCODE
+    explore_page.py CHROMIUM INDEX_HTML AREA_CODE POSTCODE [SCREENSHOT.png]
+
+With a fifth argument it ends by saving a picture of the map section (layers on, the area's panel
+shown) — how the README's screenshot is made.
 """
 import json, os, shutil, subprocess, sys, tempfile, time, urllib.request
 import websocket  # websocket-client (PyPI)
@@ -115,6 +118,7 @@ try:
             events.append(json.loads(ws.recv()))
     except Exception:
         pass
+    ws.settimeout(60)
     errors = []
     for e in events:
         m, p = e.get("method"), e.get("params", {})
@@ -125,6 +129,19 @@ try:
         elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
             errors.append(p["entry"].get("text", "")[:300])
     out["errors"] = errors
+    if len(sys.argv) > 5:
+        import base64
+        js("Object.keys(dmExplorer.overlays).forEach(function(n){if(n!=='Wards')dmExplorer.overlays[n].addTo(dmExplorer.map);});"
+           "dmExplorer.map.fitBounds(dmExplorer.areas.getBounds());true")
+        time.sleep(0.5)
+        x, y = js(f"(function(){{var p=dmExplorer.byCode[{json.dumps(area)}].feature.properties.point;var pt=dmExplorer.map.latLngToContainerPoint([p[1],p[0]]);"
+                  "var r=document.getElementById('explore').getBoundingClientRect();return [r.left+pt.x,r.top+pt.y];})()")
+        click(x, y)
+        box = js("(function(){var h=document.getElementById('explore-map');h.scrollIntoView();var a=h.getBoundingClientRect(),b=document.getElementById('explore').getBoundingClientRect();"
+                 "return [a.left+window.scrollX,a.top+window.scrollY,Math.max(a.width,b.right-a.left),b.bottom-a.top+8];})()")
+        shot = send("Page.captureScreenshot", format="png", clip={"x": box[0], "y": box[1], "width": box[2], "height": box[3], "scale": 1},
+                    captureBeyondViewport=True)
+        open(sys.argv[5], "wb").write(base64.b64decode(shot["data"]))
     print(json.dumps(out))
 finally:
     proc.kill()

@@ -92,11 +92,16 @@ enum ExplorerMap {
         func outlines(_ groups: [String: [Geometry]], name: (String) -> String) throws -> [[String: Any]] {
             try groups.keys.sorted().compactMap { key in feature(try wgs(try engine.union(groups[key]!)), ["name": name(key)]) }
         }
+        // Services in and around the region (3 km beyond its bounding box), not the whole country.
+        let regionBox = grid.geometries.compactMap { $0?.envelope }.reduce(nil as Envelope?) { acc, e in acc.map { $0.union(e) } ?? e }
+        let near = regionBox.map { Envelope(minX: $0.minX - 3000, minY: $0.minY - 3000, maxX: $0.maxX + 3000, maxY: $0.maxY + 3000) }
         var services: [[String: Any]] = []
         for set in map.services {
+            let gridSet = set.crs == .britishNationalGrid ? set : try set.reprojected(to: .britishNationalGrid)
             let wgsSet = set.crs == .wgs84 ? set : try set.reprojected(to: .wgs84)
+            let kept = gridSet.points.indices.filter { near?.contains(gridSet.points[$0]) ?? true }
             services.append(["kind": set.kind.rawValue, "label": set.kind.plural, "colour": set.kind.colour,
-                             "points": wgsSet.points.indices.map { [lonLat(wgsSet.points[$0])[0], lonLat(wgsSet.points[$0])[1], wgsSet.names[$0]] as [Any] }])
+                             "points": kept.map { [lonLat(wgsSet.points[$0])[0], lonLat(wgsSet.points[$0])[1], wgsSet.names[$0]] as [Any] }])
         }
         var route: [[String: Any]] = [], stops: [[String: Any]] = []
         if let plan = report.foodVan {
@@ -113,9 +118,8 @@ enum ExplorerMap {
         var postcodeIndex: [String: Any] = [:]
         if let postcodes {
             // The region's postcodes: inside one of its areas (a bounding box first, then GEOS).
-            let box = grid.geometries.compactMap { $0?.envelope }.reduce(nil as Envelope?) { acc, e in acc.map { $0.union(e) } ?? e }
             var candidates: [Int] = []
-            if let box { for i in postcodes.coordinates.indices where box.contains(postcodes.coordinates[i]) { candidates.append(i) } }
+            if let box = regionBox { for i in postcodes.coordinates.indices where box.contains(postcodes.coordinates[i]) { candidates.append(i) } }
             let join = try PointJoin.join(points: candidates.map { postcodes.coordinates[$0] }, polygons: grid.geometries, labels: grid.codes)
             var codes: [String] = [], xy: [Int] = []
             for (j, i) in candidates.enumerated() where join.match[j] == .inside {
