@@ -249,6 +249,35 @@ struct ReportCLITests {
         let page = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         #expect(page.contains("depot: SS2 6ER"))
         #expect(!page.contains("The depot was not given"))
+        // Wards, most deprived first: recomputed here from areas.csv and the ONS ward lookup.
+        let wards = try Self.csv(folder + "/wards.csv")
+        let wh = wards[0]
+        let lookup = try CSVTable(path: try TestData.path("lookups/lsoa21_ward24_ltla24.csv.gz"))
+        let lsoaColumn = try lookup.requireColumn(["lsoa21_code"], purpose: "LSOA"), wardColumn = try lookup.requireColumn(["ward24_code"], purpose: "ward")
+        var wardOf: [String: String] = [:]
+        try lookup.forEachRow { wardOf[$0.string(lsoaColumn)] = $0.string(wardColumn) }
+        let areaRows = try Self.csv(folder + "/areas.csv")
+        let ah = areaRows[0]
+        var sums: [String: (score: Double, pop: Double, count: Int)] = [:]
+        for r in areaRows.dropFirst() {
+            let pop = Double(r[ah.firstIndex(of: "population")!])!, score = Double(r[ah.firstIndex(of: "imd_score")!])!
+            let w = try #require(wardOf[r[0]])
+            sums[w, default: (0, 0, 0)].score += score * pop
+            sums[w, default: (0, 0, 0)].pop += pop
+            sums[w, default: (0, 0, 0)].count += 1
+        }
+        #expect(wards.count - 1 == sums.count)
+        var previous = Double.infinity
+        for row in wards.dropFirst() {
+            let code = row[wh.firstIndex(of: "ward_code")!], expected = try #require(sums[code])
+            let score = Double(row[wh.firstIndex(of: "imd_score")!])!
+            #expect(abs(score - expected.score / expected.pop) < 0.001, "\(code)")
+            #expect(Int(row[wh.firstIndex(of: "lsoas")!]) == expected.count)
+            #expect(score <= previous, "most deprived first")
+            previous = score
+        }
+        #expect(page.contains("<h2 id=\"wards\">Wards, most deprived first</h2>"))
+
         // The van's visits on the calendar: the page says the weekday of each day and links the files.
         #expect(page.contains("<p id=\"calendar\">The same stops, on the same weekday and at the same time, every cycle: day 1 on Monday of week 1, every fortnight"))
         #expect(page.contains("<a href=\"food-van.ics\">"))

@@ -170,6 +170,8 @@ public struct RegionReport: Sendable {
     public var mapLibrary: MapLibrary?
     /// The interactive map's data, JSON.
     public var explorerData: String?
+    /// The ward (best-fit ONS lookup) of each of the map's areas, when the lookup has wards.
+    public var wardOfArea: [(code: String, name: String, district: String)?]?
 
     /// Runs the joins, the access measures, the gap and the food-van plan on one frame.
     /// - Throws: ``AccessError``, `GEOSError`, `ProjectionError`; no food-van plan and no SII
@@ -225,6 +227,11 @@ public struct RegionReport: Sendable {
             foodVan: van.plan, foodVanSkipped: van.skipped, depotNote: van.depotNote,
             attribution: attribution, inputFiles: input.inputFiles, notes: map.notes, generated: Date(), areaShapes: shapes)
         report.accessNetwork = input.network?.access?.router.source
+        if let geography = frame.geography {
+            report.wardOfArea = map.areas.codes.map { code in
+                geography.entries[code].flatMap { $0.wardCode.isEmpty ? nil : (code: $0.wardCode, name: $0.wardName, district: $0.districtName) }
+            }
+        }
         if let library = input.mapLibrary {
             report.mapLibrary = library
             report.explorerData = try ExplorerMap.data(report, frame: frame, postcodes: input.postcodes)
@@ -337,7 +344,7 @@ public struct RegionReport: Sendable {
 
     // MARK: - Tables
 
-    private static func fixed(_ v: Double?, _ decimals: Int) -> String {
+    static func fixed(_ v: Double?, _ decimals: Int) -> String {
         guard let v, v.isFinite else { return "" }
         return String(format: "%.\(decimals)f", v)
     }

@@ -50,6 +50,26 @@ public enum ReportPage {
         return "<span class=\"num\" data-src=\"\(table.file)|\(row)|\(column)\">\(display(cell, decimals: decimals))</span>\(suffix)"
     }
 
+    /// The most deprived wards: the first rows of wards.csv.
+    static func wardSection(_ report: RegionReport, wards: ReportTable, shown: Int = 15) -> String {
+        let unit = report.accessUnit
+        var s = "<h2 id=\"wards\">Wards, most deprived first</h2>\n"
+        s += "<p class=\"note\">Each ward is the LSOAs that best fit it (ONS lookup); IMD score, nearest services and the van's coverage are population-weighted over them. The \(min(shown, wards.rows.count)) most deprived of \(wards.rows.count) wards; all are in wards.csv.</p>\n"
+        s += "<table id=\"ward-table\"><tr><th>rank</th><th class=\"l\">ward</th><th class=\"l\">district</th><th>people</th><th>IMD score</th><th>Core20 %</th>"
+        for t in RegionReport.accessKinds { s += "<th>nearest \(t.singular), \(unit)</th>" }
+        s += "<th>van covers %</th></tr>\n"
+        for r in 0..<min(shown, wards.rows.count) {
+            let row = wards.rows[r]
+            func col(_ name: String) -> String { wards.header.firstIndex(of: name).map { row[$0] } ?? "" }
+            s += "<tr><td>\(escape(col("rank")))</td><td class=\"l\">\(escape(col("ward_name")))</td><td class=\"l\">\(escape(col("district")))</td>"
+            s += "<td>\(number(wards, row: r, column: "population", decimals: 0))</td><td>\(number(wards, row: r, column: "imd_score", decimals: 1))</td>"
+            s += "<td>\(number(wards, row: r, column: "core20_pct", decimals: 1))</td>"
+            for t in RegionReport.accessKinds { s += "<td>\(number(wards, row: r, column: "\(t)_nearest_\(unit)", decimals: 2))</td>" }
+            s += "<td>\(number(wards, row: r, column: "van_covered_pct", decimals: 1))</td></tr>\n"
+        }
+        return s + "</table>\n"
+    }
+
     /// The whole page.
     public static func html(_ report: RegionReport, tables: [String: ReportTable]) -> String {
         var h = head(report)
@@ -57,6 +77,7 @@ public enum ReportPage {
         h += mapSection(report)
         h += ExplorerPage.section(report)
         h += accessSection(report, access: tables["access-by-decile.csv"]!)
+        if let wards = tables["wards.csv"] { h += wardSection(report, wards: wards) }
         h += inverseCareLawSection(report, fit: tables["inverse-care-law.csv"]!, statistics: tables["inverse-care-law-statistics.csv"]!)
         h += foodVanSection(report, figures: tables["food-van-figures.csv"]!, schedule: tables["food-van-schedule.csv"])
         h += sourcesSection(report)
