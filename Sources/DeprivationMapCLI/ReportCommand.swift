@@ -27,8 +27,11 @@ struct ReportCommand: ParsableCommand {
             Essex"` needs nothing else.
 
             Output folder (-o, default reports/NAME): index.html (self-contained, works offline: \
-            IMD decile map with service and food-van layers, Core20 summary, access and SII \
-            charts, verdict, van schedule, sources), areas.geojson/.csv, services.geojson/.csv, \
+            IMD decile map with service and food-van layers, an interactive map (Leaflet, \
+            inlined: --leaflet, default Debian's libjs-leaflet) with an area panel, layers, \
+            district and ward outlines and a postcode search, Core20 summary, access and SII \
+            charts, wards most deprived first, verdict, van schedule and calendar, sources), \
+            wards.csv, areas.geojson/.csv, services.geojson/.csv, \
             food-van.geojson, and the CSV tables behind every number on the page (core20.csv, \
             access-by-decile.csv, inverse-care-law.csv, inverse-care-law-statistics.csv, \
             food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv), the \
