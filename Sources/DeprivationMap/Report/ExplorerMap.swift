@@ -115,20 +115,7 @@ enum ExplorerMap {
                               "people": s.populationCovered.rounded(), "point": lonLat(try toLonLat.transform(s.point))])
             }
         }
-        var postcodeIndex: [String: Any] = [:]
-        if let postcodes {
-            // The region's postcodes: inside one of its areas (a bounding box first, then GEOS).
-            var candidates: [Int] = []
-            if let box = regionBox { for i in postcodes.coordinates.indices where box.contains(postcodes.coordinates[i]) { candidates.append(i) } }
-            let join = try PointJoin.join(points: candidates.map { postcodes.coordinates[$0] }, polygons: grid.geometries, labels: grid.codes)
-            var codes: [String] = [], xy: [Int] = []
-            for (j, i) in candidates.enumerated() where join.match[j] == .inside {
-                let c = try toLonLat.transform(postcodes.coordinates[i])
-                codes.append(postcodes.postcodes[i].replacingOccurrences(of: " ", with: "").uppercased())
-                xy += [Int((c.x * 1e5).rounded()), Int((c.y * 1e5).rounded())]
-            }
-            postcodeIndex = ["codes": codes.joined(separator: ","), "xy": RawJSON(text: "[" + xy.map(String.init).joined(separator: ",") + "]")]
-        }
+        let postcodeIndex = try postcodes.map { try searchIndex($0, areas: grid, box: regionBox) } ?? [:]
         let json: [String: Any] = ["areas": ["type": "FeatureCollection", "features": areas],
                                    "districts": ["type": "FeatureCollection", "features": try outlines(districts) { $0 }],
                                    "wards": ["type": "FeatureCollection", "features": try outlines(wards) { String($0.split(separator: "|").last ?? "") }],
@@ -139,6 +126,22 @@ enum ExplorerMap {
         out.reserveCapacity(1 << 22)
         write(json, to: &out)
         return out
+    }
+
+    /// The region's postcodes for the search box (inside one of its areas: a bounding box first,
+    /// then GEOS), as one comma-separated string and a flat list of lon/lat × 10⁵.
+    static func searchIndex(_ postcodes: PostcodePoints, areas grid: Areas, box regionBox: Envelope?) throws -> [String: Any] {
+        let toLonLat = try ThreadProjection.current().transformer(from: .britishNationalGrid, to: .wgs84)
+        var candidates: [Int] = []
+        if let box = regionBox { for i in postcodes.coordinates.indices where box.contains(postcodes.coordinates[i]) { candidates.append(i) } }
+        let join = try PointJoin.join(points: candidates.map { postcodes.coordinates[$0] }, polygons: grid.geometries, labels: grid.codes)
+        var codes: [String] = [], xy: [Int] = []
+        for (j, i) in candidates.enumerated() where join.match[j] == .inside {
+            let c = try toLonLat.transform(postcodes.coordinates[i])
+            codes.append(postcodes.postcodes[i].replacingOccurrences(of: " ", with: "").uppercased())
+            xy += [Int((c.x * 1e5).rounded()), Int((c.y * 1e5).rounded())]
+        }
+        return ["codes": codes.joined(separator: ","), "xy": RawJSON(text: "[" + xy.map(String.init).joined(separator: ",") + "]")]
     }
 
     /// JSON text of the tree built above (dictionaries with sorted keys, arrays, strings, numbers,
