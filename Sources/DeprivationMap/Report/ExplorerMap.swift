@@ -120,7 +120,7 @@ enum ExplorerMap {
                                    "districts": ["type": "FeatureCollection", "features": try outlines(districts) { $0 }],
                                    "wards": ["type": "FeatureCollection", "features": try outlines(wards) { String($0.split(separator: "|").last ?? "") }],
                                    "services": services, "route": route, "stops": stops, "postcodes": postcodeIndex,
-                                   "colours": ReportPage.decileColours, "kinds": RegionReport.accessKinds.map { [$0.rawValue, $0.singular] },
+                                   "colours": ReportPage.decileColours, "dayColours": ReportPage.dayColours, "kinds": RegionReport.accessKinds.map { [$0.rawValue, $0.singular] },
                                    "unit": report.accessUnit]
         var out = ""
         out.reserveCapacity(1 << 22)

@@ -18,15 +18,11 @@ enum ExplorerPage {
         <form id="postcode-search"><label>Postcode <input id="postcode-input" type="text" size="9" autocomplete="off"></label> <button type="submit">Find</button> <span id="postcode-message"></span></form>
         </div>
         <div style="display:flex;gap:1em;align-items:flex-start"><div id="explore" style="flex:1"></div><div id="area-panel">Click an area.</div></div>
-        <p class="note">\(escapeHTML(library.licence)). Ward outlines join the LSOAs that best fit each ward (ONS lookup); no map tiles are fetched.</p>
+        <p class="note">\(ReportPage.escape(library.licence)). Ward outlines join the LSOAs that best fit each ward (ONS lookup); no map tiles are fetched.</p>
         <script type="application/json" id="explore-data">\(data)</script>
         <script>\(library.javascript)</script>
         <script>\(script)</script>
         """
-    }
-
-    static func escapeHTML(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
     static let script = #"""
@@ -56,7 +52,7 @@ enum ExplorerPage {
         overlays[s.label.charAt(0).toUpperCase() + s.label.slice(1)] = g.addTo(map);
       });
       if (D.route.length) {
-        var days = ['#1f78b4', '#33a02c', '#e31a1c', '#ff7f00', '#6a3d9a', '#b15928', '#a6cee3', '#b2df8a'];
+        var days = D.dayColours; // the same colour per day as the static map and its legend
         overlays['Food-van route'] = L.layerGroup(D.route.map(function (r, k) { return L.polyline(r.line.map(function (c) { return [c[1], c[0]]; }), { color: days[k % days.length], weight: 3 }).bindTooltip('Day ' + r.day); })).addTo(map);
         overlays['Food-van stops'] = L.layerGroup(D.stops.map(function (s) { return L.circleMarker([s.point[1], s.point[0]], { radius: 7, color: '#000', weight: 2, fillColor: '#fff', fillOpacity: 1 }).bindTooltip('Stop ' + s.number + ': ' + esc(s.name) + ', day ' + s.day + ' at ' + s.arrive + ', ' + Math.round(s.people).toLocaleString('en-GB') + ' people'); })).addTo(map);
       }
