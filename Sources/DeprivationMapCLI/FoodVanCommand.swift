@@ -238,7 +238,14 @@ struct FoodVanCommand: ParsableCommand {
         }
         spec.startMinutes = try startMinutes()
         spec.seed = seed
-        let plan = try FoodVanPlanner.plan(try loaded.frame(), stores: stores, spec: spec, progress: bar.callback)
+        let frame = try loaded.frame()
+        var plan = try FoodVanPlanner.plan(frame, stores: stores, spec: spec, progress: bar.callback)
+        // Stops at real places: nearest postcode, ward, district, lon/lat.
+        let placePostcodes = try data.codePoint(postcodes).map { zip -> PostcodePoints in
+            if !files.contains(zip) { files.append(zip) }
+            return try loadPostcodes(zip, bar: bar).0
+        }
+        try plan.locateStops(postcodes: placePostcodes, geography: frame.geography)
         bar.clear()
 
         // Everything is computed; now the outputs, each written to a temporary file and renamed.

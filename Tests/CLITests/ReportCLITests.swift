@@ -249,6 +249,24 @@ struct ReportCLITests {
         let page = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         #expect(page.contains("depot: SS2 6ER"))
         #expect(!page.contains("The depot was not given"))
+        // Stops at real places: the nearest postcode (brute force over the Code-Point rows here), the ward, lon/lat (GDAL).
+        let sh = schedule[0]
+        let points = try String(contentsOfFile: try TestData.path("postcodes/codepoint_open_2025-04_mse.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().compactMap { line -> (String, Double, Double)? in
+                let c = line.split(separator: ",", omittingEmptySubsequences: false)
+                guard c.count >= 4, let e = Double(c[2]), let n = Double(c[3]) else { return nil }
+                return (String(c[0]), e, n)
+            }
+        for stop in schedule.dropFirst().filter({ $0[sh.firstIndex(of: "event")!] == "stop" }) {
+            let e = Double(stop[sh.firstIndex(of: "easting")!])!, n = Double(stop[sh.firstIndex(of: "northing")!])!
+            let best = points.min { hypot($0.1 - e, $0.2 - n) < hypot($1.1 - e, $1.2 - n) }!
+            #expect(stop[sh.firstIndex(of: "postcode")!] == best.0, "stop at \(e),\(n)")
+            #expect(!stop[sh.firstIndex(of: "ward")!].isEmpty && stop[sh.firstIndex(of: "district")!] == "Southend-on-Sea")
+            let gdal = try CLI.runTool("/bin/sh", ["-c", "echo \(stop[sh.firstIndex(of: "easting")!]) \(stop[sh.firstIndex(of: "northing")!]) | gdaltransform -s_srs EPSG:27700 -t_srs EPSG:4326 -output_xy"])
+            let ll = gdal.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            #expect(ll.count == 2 && abs(ll[0] - Double(stop[sh.firstIndex(of: "lon")!])!) < 2e-5 && abs(ll[1] - Double(stop[sh.firstIndex(of: "lat")!])!) < 2e-5)
+        }
+
         // Wards, most deprived first: recomputed here from areas.csv and the ONS ward lookup.
         let wards = try Self.csv(folder + "/wards.csv")
         let wh = wards[0]

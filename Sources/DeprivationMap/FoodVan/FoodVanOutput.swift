@@ -188,24 +188,27 @@ extension FoodVanPlan {
     /// The printable schedule: per day, leaving the depot, each stop, and the return.
     public func scheduleRows() -> (header: [String], rows: [[String]]) {
         let header = ["day", "order", "event", "arrive", "depart", "stop", "name", "id", "area_code", "imd_decile",
-                      "easting", "northing", "drive_minutes", "drive_km", "population_covered", "areas_covered", "nearest_store_km"]
+                      "easting", "northing", "drive_minutes", "drive_km", "population_covered", "areas_covered", "nearest_store_km",
+                      "postcode", "postcode_m", "ward", "district", "lon", "lat"]
         var rows: [[String]] = []
         func f(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
         let dayKm = dayKilometres
         for (d, route) in routes.enumerated() {
             rows.append(["\(route.day)", "0", "leave depot", "", Self.clock(input.startMinutes), "", "Depot \(depotLabel)", "depot", "", "",
-                         f(depot.x, 0), f(depot.y, 0), "", "", "", "", ""])
+                         f(depot.x, 0), f(depot.y, 0), "", "", "", "", "", "", "", "", "", "", ""])
             for s in stops where s.day == route.day {
                 rows.append(["\(s.day)", "\(s.order)", "stop", Self.clock(s.arrival), Self.clock(s.departure), "\(s.number)", s.name, s.id,
                              s.areaCode, s.decile.map(String.init) ?? "", f(s.point.x, 0), f(s.point.y, 0), f(s.legMinutes, 1),
                              f(s.legKilometres, 2), f(s.populationCovered, 0), "\(s.areasCovered.count)",
-                             s.nearestStore.map { f($0 / 1000, 2) } ?? ""])
+                             s.nearestStore.map { f($0 / 1000, 2) } ?? "",
+                             s.place?.postcode ?? "", s.place?.postcodeMetres.map { f($0, 0) } ?? "", s.place?.ward ?? "", s.place?.district ?? "",
+                             s.place.map { f($0.lonLat.x, 6) } ?? "", s.place.map { f($0.lonLat.y, 6) } ?? ""])
             }
             // The day's length less its legs to the stops (lines are along the roads with a network).
             let returnKm = max(0, dayKm[d] - stops.filter { $0.day == route.day }.reduce(0) { $0 + $1.legKilometres })
             rows.append(["\(route.day)", "\(route.stops.count + 1)", "return to depot", Self.clock(input.startMinutes + route.totalMinutes), "", "",
                          "Depot \(depotLabel)", "depot", "", "", f(depot.x, 0), f(depot.y, 0), f(route.returnMinutes, 1),
-                         f(returnKm, 2), "", "", ""])
+                         f(returnKm, 2), "", "", "", "", "", "", "", "", ""])
         }
         return (header, rows)
     }

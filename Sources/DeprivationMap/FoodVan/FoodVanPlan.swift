@@ -70,6 +70,9 @@ public struct FoodVanStop: Sendable, Hashable {
     public var legMinutes: Double
     /// Kilometres from the previous stop (or the depot): straight line, or along the roads with a network.
     public var legKilometres: Double
+    /// Where it is in words a driver can use (nearest postcode, ward, district, lon/lat), once
+    /// ``FoodVanPlan/locateStops(postcodes:geography:)`` has run.
+    public var place: StopPlace? = nil
 }
 
 /// A food-van plan: the target population, the chosen stops and the day routes.

@@ -23,12 +23,25 @@ extension VisitCalendar {
                       "DTSTART;TZID=Europe/London:\(date)T\(Self.hhmmss(v.arrival))",
                       "DTEND;TZID=Europe/London:\(date)T\(Self.hhmmss(v.departure))",
                       "SUMMARY:" + Self.escape("Food van: \(v.stop.name)"),
-                      "LOCATION:" + Self.escape(place?(v.stop) ?? "\(v.stop.name) (\(v.stop.areaCode)), E \(String(format: "%.0f", v.stop.point.x)) N \(String(format: "%.0f", v.stop.point.y))"),
+                      "LOCATION:" + Self.escape(place?(v.stop) ?? Self.location(v.stop)),
                       "DESCRIPTION:" + Self.escape(description),
                       "END:VEVENT"]
         }
         lines.append("END:VCALENDAR")
         return lines.map(Self.fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// "Name, SS2 6ER (Victoria ward, Southend-on-Sea), E 587937 N 186364".
+    static func location(_ s: FoodVanStop) -> String {
+        var text = s.name
+        if let p = s.place {
+            if let code = p.postcode { text += ", near \(code)" }
+            let area = [p.ward.isEmpty ? nil : "\(p.ward) ward", p.district.isEmpty ? nil : p.district].compactMap { $0 }
+            if !area.isEmpty { text += " (\(area.joined(separator: ", ")))" }
+        } else {
+            text += " (\(s.areaCode))"
+        }
+        return text + ", E \(String(format: "%.0f", s.point.x)) N \(String(format: "%.0f", s.point.y))"
     }
 
     /// Europe/London: GMT from the last Sunday of October, BST from the last Sunday of March.

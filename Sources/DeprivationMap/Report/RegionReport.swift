@@ -166,7 +166,8 @@ public struct RegionReport: Sendable {
 
         // 3. The food-van plan.
         stage("food-van plan", 5)
-        let van = try foodVanPlan(frame, map: map, stores: stores, settings: input.foodVan, network: input.network, progress: progress)
+        var van = try foodVanPlan(frame, map: map, stores: stores, settings: input.foodVan, network: input.network, progress: progress)
+        try van.plan?.locateStops(postcodes: input.postcodes, geography: frame.geography)
         stage("done", 6)
 
         let toGrid = try ThreadProjection.current().transformer(from: map.areas.crs, to: .britishNationalGrid)

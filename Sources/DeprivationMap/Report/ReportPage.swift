@@ -315,11 +315,11 @@ public enum ReportPage {
         s += "<b>\(fig("target_areas", 0)) areas, \(fig("target_population", 0)) people</b>. "
         s += "\(fig("stops", 0)) stops over \(fig("days", 0)) visit days cover \(fig("covered_population", 0)) of them (\(fig("covered_pct", 1, "%"))); \(fig("stops_to_cover_all", 0)) stops would reach every target area within walking distance.</p>\n"
         s += "<p class=\"note\">\(escape(plan.coverageRule)) \(escape(plan.travelRule))\(report.depotNote.map { " " + escape($0.description + ".") } ?? "")</p>\n"
-        s += "<table id=\"schedule\"><tr><th>day</th><th>order</th><th class=\"l\">event</th><th>arrive</th><th>depart</th><th class=\"l\">stop</th><th>IMD decile</th><th>drive, min</th><th>people covered</th></tr>\n"
+        s += "<table id=\"schedule\"><tr><th>day</th><th>order</th><th class=\"l\">event</th><th>arrive</th><th>depart</th><th class=\"l\">stop</th><th class=\"l\">near postcode</th><th class=\"l\">ward</th><th>IMD decile</th><th>drive, min</th><th>people covered</th></tr>\n"
         for (r, row) in schedule.rows.enumerated() {
             func col(_ name: String) -> String { schedule.header.firstIndex(of: name).map { row[$0] } ?? "" }
             s += "<tr><td>\(escape(col("day")))</td><td>\(escape(col("order")))</td><td class=\"l\">\(escape(col("event")))</td><td>\(escape(col("arrive")))</td><td>\(escape(col("depart")))</td>"
-            s += "<td class=\"l\">\(escape(col("name")))</td><td>\(escape(col("imd_decile")))</td>"
+            s += "<td class=\"l\">\(escape(col("name")))</td><td class=\"l\">\(escape(col("postcode")))</td><td class=\"l\">\(escape(col("ward")))</td><td>\(escape(col("imd_decile")))</td>"
             s += "<td>\(col("drive_minutes").isEmpty ? "" : number(schedule, row: r, column: "drive_minutes", decimals: 0))</td>"
             s += "<td>\(col("population_covered").isEmpty ? "" : number(schedule, row: r, column: "population_covered", decimals: 0))</td></tr>\n"
         }
