@@ -178,7 +178,8 @@ struct FoodVanCommand: ParsableCommand {
         let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
         let icsPath = MapOutput.sibling(of: output, extension: "ics")
         let visitsPath = MapOutput.sibling(of: output, suffix: "-visits", extension: "csv")
-        try OutputSafety.check(outputs: [output, schedulePath, areasPath, summaryPath, icsPath, visitsPath],
+        func daySheetPath(_ day: Int) -> String { MapOutput.sibling(of: output, suffix: "-day-\(day)", extension: "html") }
+        try OutputSafety.check(outputs: [output, schedulePath, areasPath, summaryPath, icsPath, visitsPath] + (1...31).map(daySheetPath),
                                inputs: area.inputPaths + [foodStores, foodMatrix, sites, postcodes, travelMatrix, travel.network])
         if let mode = travel.mode, mode != .drive {
             throw ValidationError("the van drives and a stop's coverage is walked: food-van takes no --mode (give --network alone).")
@@ -255,6 +256,9 @@ struct FoodVanCommand: ParsableCommand {
         let visitCalendar = try VisitCalendar(plan: plan, cycle: try calendar.cycle())
         let visits = visitCalendar.rows()
         let ics = visitCalendar.iCalendar(name: "Food van: \(plan.regionDescription)", attribution: attribution)
+        let shapes = try frame.areas.subset(frame.selected).reprojected(to: .britishNationalGrid).geometries
+        let daySheets = plan.routes.map { DaySheet.html(plan: plan, day: $0.day, areas: shapes, calendar: visitCalendar,
+                                                        title: "Food van, \(plan.regionDescription)", attribution: attribution) }
         // All outputs or none.
         try OutputTransaction.perform {
             try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
@@ -263,6 +267,7 @@ struct FoodVanCommand: ParsableCommand {
             try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
             try MapOutput.writeTable(header: visits.header, rows: visits.rows, to: visitsPath)
             try MapOutput.writeText(ics, to: icsPath)
+            for (route, sheet) in zip(plan.routes, daySheets) { try MapOutput.writeText(sheet, to: daySheetPath(route.day)) }
         }
         print(plan.report())
         print("calendar: " + plan.routes.map { "day \($0.day) on \(visitCalendar.words(forDay: $0.day))" }.joined(separator: "; "))

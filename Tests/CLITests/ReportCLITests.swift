@@ -267,6 +267,24 @@ struct ReportCLITests {
             #expect(ll.count == 2 && abs(ll[0] - Double(stop[sh.firstIndex(of: "lon")!])!) < 2e-5 && abs(ll[1] - Double(stop[sh.firstIndex(of: "lat")!])!) < 2e-5)
         }
 
+        // A printable sheet per van day: its stops in order with the schedule's times and postcodes, and its map.
+        let stopRows = schedule.dropFirst().filter { $0[sh.firstIndex(of: "event")!] == "stop" }
+        for day in Set(stopRows.map { $0[sh.firstIndex(of: "day")!] }).sorted() {
+            let sheetPath = folder + "/food-van-day-\(day).html"
+            let sheet = try String(contentsOfFile: sheetPath, encoding: .utf8)
+            let ofDay = stopRows.filter { $0[sh.firstIndex(of: "day")!] == day }
+            #expect(page.contains("<a href=\"food-van-day-\(day).html\">day \(day)</a>"))
+            for stop in ofDay {
+                let number = stop[sh.firstIndex(of: "stop")!]
+                let row = try #require(sheet.range(of: "<tr data-stop=\"\(number)\">").map { String(sheet[$0.lowerBound...].prefix(600)) })
+                #expect(row.contains("<td>\(stop[sh.firstIndex(of: "arrive")!])</td><td>\(stop[sh.firstIndex(of: "depart")!])</td>"), "day \(day) stop \(number)")
+                #expect(row.contains(stop[sh.firstIndex(of: "postcode")!]))
+            }
+            #expect(sheet.components(separatedBy: "<g class=\"stop\">").count - 1 == ofDay.count, "one marker per stop on the day's map")
+            let (dom, console) = try Self.render(sheetPath)
+            #expect(console.isEmpty && dom.contains("id=\"day-map\""), "\(console)")
+        }
+
         // Wards, most deprived first: recomputed here from areas.csv and the ONS ward lookup.
         let wards = try Self.csv(folder + "/wards.csv")
         let wh = wards[0]

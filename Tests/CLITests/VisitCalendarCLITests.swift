@@ -63,6 +63,8 @@ struct VisitCalendarCLITests {
             let day = parsed.events.filter { $0.date == date }
             #expect(day.allSatisfy { $0.start >= "09:00" && $0.end <= "16:00" }, "\(date)")
         }
+        // A printable sheet per van day beside the plan.
+        for day in 1...4 { #expect(FileManager.default.fileExists(atPath: out + "/van-day-\(day).html"), "day \(day)") }
         // The visits table lists the same visits.
         let visits = try ReportCLITests.csv(out + "/van-visits.csv")
         #expect(visits.count - 1 == parsed.events.count)

@@ -327,6 +327,7 @@ public enum ReportPage {
         if let calendar = report.visitCalendar {
             s += "<p id=\"calendar\">The same stops, on the same weekday and at the same time, every cycle: "
             s += plan.routes.map { "day \($0.day) on \(escape(calendar.words(forDay: $0.day)))" }.joined(separator: "; ")
+            s += ". Printable day sheets: " + plan.routes.map { "<a href=\"food-van-day-\($0.day).html\">day \($0.day)</a>" }.joined(separator: ", ")
             s += ". <a href=\"food-van.ics\">Add the visits to a calendar (food-van.ics)</a>, \(calendar.visits.count) visits over \(calendar.cycle.cycles) cycles, dated in <a href=\"food-van-visits.csv\">food-van-visits.csv</a>.</p>\n"
         }
         return s

@@ -113,6 +113,11 @@ public enum ReportWriter {
             try MapOutput.writeTable(header: areaRows.header, rows: areaRows.rows, to: path("food-van-areas.csv"))
             try MapOutput.writeGeoJSON(try plan.mapLayer(), to: path("food-van.geojson"), attribution: attribution)
             try MapOutput.writeJSON(plan.summary(attribution: attribution), to: path("food-van-summary.json"))
+            for route in plan.routes {
+                try MapOutput.writeText(DaySheet.html(plan: plan, day: route.day, areas: report.areaShapes, calendar: report.visitCalendar,
+                                                      title: "Food van, \(report.regionDescription)", attribution: attribution),
+                                        to: path("food-van-day-\(route.day).html"))
+            }
             if let calendar = report.visitCalendar {
                 let visits = calendar.rows()
                 try MapOutput.writeTable(header: visits.header, rows: visits.rows, to: path("food-van-visits.csv"))
