@@ -10,11 +10,9 @@ public enum DaySheet {
                             attribution: String?) -> String {
         guard let route = plan.routes.first(where: { $0.day == day }) else { return "" }
         let stops = plan.stops.filter { $0.day == day }.sorted { $0.order < $1.order }
-        let line = plan.routeLines.indices.contains(plan.routes.firstIndex(where: { $0.day == day })!) ? plan.routeLines[plan.routes.firstIndex(where: { $0.day == day })!] : []
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let position = plan.routes.firstIndex { $0.day == day }!
+        let line = plan.routeLines.indices.contains(position) ? plan.routeLines[position] : []
+        let esc = ReportPage.escape
         var h = """
         <!doctype html>
         <html lang="en-GB"><head><meta charset="utf-8"><title>\(esc(title)): day \(day)</title>
