@@ -131,7 +131,7 @@ struct ReportCLITests {
         #expect(scratch.contents() == ["mse"])
     }
 
-    @Test("The interactive map in Chromium, driven as a user would: every layer toggles, an area's panel equals its CSV row, + zooms in, a postcode search moves the map there; no console error")
+    @Test("The interactive map in Chromium, driven as a user would: every layer toggles, an area's panel equals its CSV row and a ward's its wards.csv row, + zooms in, a postcode search moves the map there; no console error")
     func interactiveMap() throws {
         let folder = scratch.path("southend-explore")
         let run = try CLI.run(["report"] + (try quickAreas) + ["--region", "Southend-on-Sea", "--depot", "SS2 6ER", "-o", folder], environment: env)
@@ -169,6 +169,19 @@ struct ReportCLITests {
             #expect(panel[label] == String(format: "%.2f km", Double(r[h.firstIndex(of: column)!])!), "\(label): \(panel[label] ?? "-")")
         }
         #expect(panel["District"] == "Southend-on-Sea")
+        // With the Wards layer on, a click in the area's ward shows that ward's row of wards.csv.
+        let wards = try Self.csv(folder + "/wards.csv")
+        let wh = wards[0], wr = try #require(wards.first { $0.count > 2 && panel["Ward"] == $0[2] }, "ward \(panel["Ward"] ?? "-") not in wards.csv")
+        func ward(_ column: String) -> String { wr[wh.firstIndex(of: column)!] }
+        #expect(seen["ward_panel_code"] as? String == "ward:" + ward("ward_code"))
+        let wardPanel = try #require(seen["ward_panel"] as? [String: String])
+        #expect(wardPanel["Ward"] == "\(ward("ward_name")) (\(ward("ward_code")))")
+        #expect(wardPanel["Rank"] == "\(ward("rank")) of \(wards.count - 1), most deprived first")
+        #expect(wardPanel["People"]?.replacingOccurrences(of: ",", with: "") == ward("population"))
+        #expect(wardPanel["IMD score (population-weighted)"] == ward("imd_score"))
+        #expect(wardPanel["Core20 share"] == ward("core20_pct") + "%")
+        #expect(wardPanel["Nearest GP practice (population-weighted)"] == ward("gp_nearest_km") + " km")
+        #expect(wardPanel["Food van covers"] == ward("van_covered_pct") + "% of people")
         let zoom = try #require(seen["zoom"] as? [Double])
         #expect(zoom[1] == zoom[0] + 1, "the + button zooms in one level: \(zoom)")
         let after = try #require(seen["after_search"] as? [String: Any])

@@ -75,9 +75,9 @@ try:
         click(x, y)
         after = js(f"dmExplorer.map.hasLayer(dmExplorer.overlays[{json.dumps(name)}])")
         out["overlays"][name] = [before, after]
-    # With the point layers off, click the area at a point inside it.
+    # With the point layers and the (clickable) wards off, click the area at a point inside it.
     for k, name in enumerate(names):
-        if js(f"dmExplorer.map.hasLayer(dmExplorer.overlays[{json.dumps(name)}])") and name not in ("Districts", "Wards"):
+        if js(f"dmExplorer.map.hasLayer(dmExplorer.overlays[{json.dumps(name)}])") and name != "Districts":
             x, y = centre_of(f".leaflet-control-layers-overlays label:nth-of-type({k + 1}) input")
             click(x, y)
     x, y = js(f"(function(){{var l=dmExplorer.byCode[{json.dumps(area)}];var p=l.feature.properties.point;dmExplorer.map.panTo([p[1],p[0]],{{animate:false}});"
@@ -85,6 +85,20 @@ try:
     click(x, y)
     out["panel_code"] = js("document.getElementById('area-panel').dataset.code || ''")
     out["panel"] = js("Object.fromEntries(Array.from(document.querySelectorAll('#area-panel td')).map(function(t){return [t.dataset.field,t.textContent];}))")
+
+    # The Wards layer on, then a click inside the clicked area's ward shows the ward's row.
+    ward = out["panel"].get("Ward", "")
+    k = names.index("Wards") if "Wards" in names else -1
+    if ward and k >= 0:
+        if not js("dmExplorer.map.hasLayer(dmExplorer.overlays['Wards'])"):
+            x, y = centre_of(f".leaflet-control-layers-overlays label:nth-of-type({k + 1}) input")
+            click(x, y)
+        x, y = js(f"(function(){{var w=Object.values(dmExplorer.byWard).find(function(l){{return l.feature.properties.name==={json.dumps(ward)};}});"
+                  "var p=w.feature.properties.point;dmExplorer.map.panTo([p[1],p[0]],{animate:false});"
+                  "var pt=dmExplorer.map.latLngToContainerPoint([p[1],p[0]]);var r=document.getElementById('explore').getBoundingClientRect();return [r.left+pt.x,r.top+pt.y];})()")
+        click(x, y)
+        out["ward_panel_code"] = js("(document.getElementById('area-panel').dataset.kind||'')+':'+(document.getElementById('area-panel').dataset.code||'')")
+        out["ward_panel"] = js("Object.fromEntries(Array.from(document.querySelectorAll('#area-panel td')).map(function(t){return [t.dataset.field,t.textContent];}))")
 
     # Zoom in with the + button.
     zoom = js("dmExplorer.map.getZoom()")

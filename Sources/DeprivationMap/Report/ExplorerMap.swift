@@ -89,8 +89,24 @@ enum ExplorerMap {
                 if !e.wardName.isEmpty { wards[e.wardCode + "|" + e.wardName, default: []].append(g) }
             }
         }
-        func outlines(_ groups: [String: [Geometry]], name: (String) -> String) throws -> [[String: Any]] {
-            try groups.keys.sorted().compactMap { key in feature(try wgs(try engine.union(groups[key]!)), ["name": name(key)]) }
+        func outlines(_ groups: [String: [Geometry]], properties: (String) -> [String: Any]) throws -> [[String: Any]] {
+            try groups.keys.sorted().compactMap { key in
+                let union = try engine.union(groups[key]!)
+                var p = properties(key)
+                if let union, let point = try engine.pointOnSurface(union) { p["point"] = lonLat(try toLonLat.transform(point)) }
+                return feature(try wgs(union), p)
+            }
+        }
+        // Each ward's row of the ward table (wards.csv), shown when the ward is clicked.
+        var wardRows: [String: [String: String]] = [:]
+        if let table = report.wardTable() {
+            for row in table.rows { wardRows[row[1]] = Dictionary(uniqueKeysWithValues: zip(table.header, row)) }
+        }
+        func ward(_ key: String) -> [String: Any] {
+            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
+            var p: [String: Any] = ["code": parts[0], "name": parts.count > 1 ? parts[1] : ""]
+            if let row = wardRows[parts[0]] { p["row"] = row; p["wards"] = wardRows.count }
+            return p
         }
         // Services in and around the region (3 km beyond its bounding box), not the whole country.
         let regionBox = grid.geometries.compactMap { $0?.envelope }.reduce(nil as Envelope?) { acc, e in acc.map { $0.union(e) } ?? e }
@@ -117,8 +133,8 @@ enum ExplorerMap {
         }
         let postcodeIndex = try postcodes.map { try searchIndex($0, areas: grid, box: regionBox) } ?? [:]
         let json: [String: Any] = ["areas": ["type": "FeatureCollection", "features": areas],
-                                   "districts": ["type": "FeatureCollection", "features": try outlines(districts) { $0 }],
-                                   "wards": ["type": "FeatureCollection", "features": try outlines(wards) { String($0.split(separator: "|").last ?? "") }],
+                                   "districts": ["type": "FeatureCollection", "features": try outlines(districts) { ["name": $0] }],
+                                   "wards": ["type": "FeatureCollection", "features": try outlines(wards, properties: ward)],
                                    "services": services, "route": route, "stops": stops, "postcodes": postcodeIndex,
                                    "colours": ReportPage.decileColours, "dayColours": ReportPage.dayColours, "kinds": RegionReport.accessKinds.map { [$0.rawValue, $0.singular] },
                                    "unit": report.accessUnit]

@@ -7,7 +7,7 @@ enum ExplorerPage {
         guard let library = report.mapLibrary, let data = report.explorerData else { return "" }
         return """
         <h2 id="explore-map">Explore the map</h2>
-        <p class="note">Pan and zoom; click an area for its name, decile, people, nearest services and whether the food van targets it; switch layers on and off at the top right; find a postcode of the region.</p>
+        <p class="note">Pan and zoom; click an area for its name, decile, people, nearest services and whether the food van targets it; switch layers on and off at the top right (with Wards on, a click shows the ward's row of the ward table); find a postcode of the region.</p>
         <style>\(library.css)
         #explore{height:560px;border:1px solid #bbb;background:#f4f6f8}
         #explore-tools{display:flex;gap:1em;align-items:flex-start;margin:.5em 0}
@@ -43,8 +43,24 @@ enum ExplorerPage {
         rows.push(['Food van', p.target ? (p.stop ? 'targeted; covered by stop ' + p.stop : 'targeted; not covered') : 'not targeted']);
         if (p.district) rows.push(['District', esc(p.district)]);
         if (p.ward) rows.push(['Ward', esc(p.ward)]);
-        document.getElementById('area-panel').innerHTML = '<table>' + rows.map(function (r) { return '<tr><th class="l">' + r[0] + '</th><td class="l" data-field="' + r[0] + '">' + r[1] + '</td></tr>'; }).join('') + '</table>';
-        document.getElementById('area-panel').dataset.code = p.code;
+        panel(rows, p.code, 'area');
+      }
+      function panel(rows, code, kind) {
+        var el = document.getElementById('area-panel');
+        el.innerHTML = '<table>' + rows.map(function (r) { return '<tr><th class="l">' + r[0] + '</th><td class="l" data-field="' + r[0] + '">' + r[1] + '</td></tr>'; }).join('') + '</table>';
+        el.dataset.code = code;
+        el.dataset.kind = kind;
+      }
+      // A ward's row of the ward table (wards.csv), as written there.
+      function showWard(p) {
+        var r = p.row || {}, dash = function (v, suffix) { return v != null && v !== '' ? esc(v) + (suffix || '') : '–'; };
+        var rows = [['Ward', esc(p.name) + ' (' + esc(p.code) + ')'], ['District', dash(r.district)],
+                    ['Rank', r.rank ? esc(r.rank) + ' of ' + p.wards + ', most deprived first' : '–'], ['LSOAs', dash(r.lsoas)],
+                    ['People', r.population ? Number(r.population).toLocaleString('en-GB') : '–'],
+                    ['IMD score (population-weighted)', dash(r.imd_score)], ['Core20 share', dash(r.core20_pct, '%')]];
+        D.kinds.forEach(function (k) { rows.push(['Nearest ' + esc(k[1]) + ' (population-weighted)', dash(r[k[0] + '_nearest_' + D.unit], ' ' + D.unit)]); });
+        rows.push(['Food van covers', dash(r.van_covered_pct, '% of people')]);
+        panel(rows, p.code, 'ward');
       }
       var overlays = {};
       D.services.forEach(function (s) {
@@ -58,7 +74,11 @@ enum ExplorerPage {
       }
       var outline = function (colour, weight) { return function () { return { color: colour, weight: weight, fill: false, interactive: false }; }; };
       overlays['Districts'] = L.geoJSON(D.districts, { style: outline('#000', 2), onEachFeature: function (f, l) { l.bindTooltip(esc(f.properties.name), { sticky: true }); } }).addTo(map);
-      overlays['Wards'] = L.geoJSON(D.wards, { style: outline('#555', 1), onEachFeature: function (f, l) { l.bindTooltip(esc(f.properties.name), { sticky: true }); } });
+      var byWard = {};
+      overlays['Wards'] = L.geoJSON(D.wards, {
+        style: function () { return { color: '#555', weight: 1, fill: true, fillOpacity: 0 }; },
+        onEachFeature: function (f, l) { byWard[f.properties.code] = l; l.bindTooltip(esc(f.properties.name), { sticky: true }); l.on('click', function () { showWard(f.properties); }); }
+      });
       L.control.layers(null, overlays, { collapsed: false }).addTo(map);
       L.control.scale({ imperial: false }).addTo(map);
       // Postcode search: a compact index of the region's postcodes (Code-Point Open).
@@ -75,7 +95,7 @@ enum ExplorerPage {
         marker = L.marker(at, { icon: L.divIcon({ className: '', html: '<div style="width:14px;height:14px;border:3px solid #000;border-radius:50%;background:#ffeb3b"></div>' }) }).addTo(map);
         message.textContent = code + ' found.';
       });
-      window.dmExplorer = { map: map, areas: areas, overlays: overlays, byCode: byCode, postcodes: index };
+      window.dmExplorer = { map: map, areas: areas, overlays: overlays, byCode: byCode, byWard: byWard, postcodes: index };
       document.getElementById('explore').dataset.ready = 'yes';
     })();
     """#
