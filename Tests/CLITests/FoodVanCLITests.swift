@@ -230,4 +230,25 @@ struct FoodVanCLITests {
         #expect(names.count == 2)
         #expect(!names.contains("Trafalgar Square"))
     }
+
+    @Test("Sites by postcode: an unknown or garbled postcode is named with its line and the site left out; the rest are planned at their postcodes")
+    func sitesUnknownPostcodes() throws {
+        let sites = """
+            name,postcode
+            Civic Centre,SS2 6ER
+            Nowhere House,ZZ9 9ZZ
+            Typo Court,SS99 ZZZ
+            Southchurch Hall,SS1 2TE
+            """
+        try sites.write(toFile: scratch.path("postcode-sites.csv"), atomically: true, encoding: .utf8)
+        let out = scratch.path("postcode-plan.geojson")
+        let run = try CLI.run(["food-van"] + (try region()) + ["--depot", "SS2 6ER", "--stops", "2", "--walk-radius", "2500", "--sites", scratch.path("postcode-sites.csv"), "-o", out],
+                              environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("line 3") && run.stderr.contains("ZZ9 9ZZ") && run.stderr.contains("not in Code-Point Open"), "\(run.stderr)")
+        #expect(run.stderr.contains("line 4") && run.stderr.contains("SS99 ZZZ"), "\(run.stderr)")
+        let plan = try rows(MapOutput.sibling(of: out, extension: "csv"))
+        let names = plan.filter { $0["event"] == "stop" }.map { $0["name"]! }
+        #expect(!names.isEmpty && Set(names).isSubset(of: ["Civic Centre", "Southchurch Hall"]), "\(names)")
+    }
 }
