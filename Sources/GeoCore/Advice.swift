@@ -9,6 +9,8 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
     case vintageLookup, reproject, crs, targetCRS, encoding, delimiter, coordinateColumns, featureFilter
     // Access measures.
     case method, radius, neighbours, capacityID, capacityFilter, practiceFilter, needWeights
+    // Need-adjusted GP supply.
+    case workforce, weightedPatients, workforceYear, paymentsYear
     // Food van.
     case output
     case stops, sites, walkRadius, depot, allowDepotOutside, foodThreshold, deciles, storeSizes
@@ -43,6 +45,10 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
         case .capacityFilter: return "a capacity row filter"
         case .practiceFilter: return "a practice row filter"
         case .needWeights: return "the need weights"
+        case .workforce: return "the GP workforce table"
+        case .weightedPatients: return "the NHS payments file (weighted patients)"
+        case .workforceYear: return "the workforce year"
+        case .paymentsYear: return "the year of the payments file"
         case .output: return "the output path"
         case .stops: return "the number of stops"
         case .sites: return "candidate sites"
