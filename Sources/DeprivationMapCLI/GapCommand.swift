@@ -21,12 +21,23 @@ struct GapCommand: ParsableCommand {
             (--practice-imd: OHID Fingertips practice IMD, or the table's own IMD column). \
             Practices are grouped into patient-weighted deciles, 1 = most deprived tenth of patients.
 
+            Need-adjusted (--practices with --weighted-patients): GP FTE excluding trainees and \
+            locums per 10,000 weighted patients (Carr-Hill, from NHS Payments to General Practice), \
+            by quintile of practices' IMD score as the Health Equity Evidence Centre publishes it, \
+            for England and each ICB, with the SII; also per registered patient and payments per \
+            weighted patient. The payments file's financial year comes from its name \
+            (--payments-year otherwise); the workforce is of the same year unless --workforce-year \
+            (HEEC pairs 2022/23 payments with the 2023/24 workforce). Practices without a GP FTE are \
+            dropped and named (--missing-fte zero counts them with no GPs, as HEEC). Writes OUT.md, \
+            OUT.json, OUT.csv (per practice), OUT-icbs.csv and OUT-dropped.csv.
+
             The report gives the decile and quintile tables, SII and RII by the PHE method with \
             Monte Carlo confidence limits, the concentration index and a plain-language verdict. \
             Fewer than 5 groups with data are refused: the SII needs at least 5.
 
             Outputs: OUT.md and OUT.json (the same numbers); with areas also OUT.geojson and OUT.csv \
-            (per area), with practices OUT.csv (per practice).
+            (per area), with practices OUT.csv (per practice), need-adjusted also OUT-icbs.csv and \
+            OUT-dropped.csv.
             """
     )
 
@@ -50,6 +61,18 @@ struct GapCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Year of --practice-imd (default: the latest).", valueName: "year"))
     var practiceImdYear: String?
 
+    @Option(help: ArgumentHelp("NHS Payments to General Practice for one financial year: GP FTE per 10,000 weighted patients by practice-IMD quintile (needs --practices).", valueName: "file"))
+    var weightedPatients: String?
+
+    @Option(help: ArgumentHelp("Financial year of the --practices workforce to use, e.g. 2023/24 (default: that of --weighted-patients).", valueName: "yyyy/yy"))
+    var workforceYear: String?
+
+    @Option(help: ArgumentHelp("Financial year of --weighted-patients when its name does not say, e.g. 2022/23.", valueName: "yyyy/yy"))
+    var paymentsYear: String?
+
+    @Option(help: ArgumentHelp("Practices whose GP FTE is blank: drop (named) or zero (counted with no GPs, as HEEC).", valueName: "drop|zero"))
+    var missingFte: NeedAdjustedSupply.MissingFTE = .drop
+
     @Option(help: "Report title.")
     var title: String?
 
@@ -66,6 +89,11 @@ struct GapCommand: ParsableCommand {
             throw ValidationError("-o must end in .md (the JSON and tables are written beside it).")
         }
         for w in practiceWhere where RowFilter.parse(w) == nil { throw ValidationError("--practice-where takes COLUMN=VALUE; got '\(w)'.") }
+        if weightedPatients != nil && practices == nil { throw ValidationError("--weighted-patients needs --practices (the GP workforce table).") }
+        for (flag, value) in [("--workforce-year", workforceYear), ("--payments-year", paymentsYear)] {
+            if let value, FinancialYear(value) == nil { throw ValidationError("\(flag) takes a financial year such as 2022/23; got '\(value)'.") }
+        }
+        if weightedPatients == nil && (workforceYear != nil || paymentsYear != nil) { throw ValidationError("--workforce-year and --payments-year go with --weighted-patients.") }
     }
 
     func run() throws {
@@ -73,17 +101,53 @@ struct GapCommand: ParsableCommand {
         let bar = ProgressBar(quiet: quiet)
         let jsonPath = MapOutput.sibling(of: output, extension: "json")
         let csvPath = MapOutput.sibling(of: output, extension: "csv")
-        try OutputSafety.check(outputs: [output, jsonPath, csvPath, MapOutput.sibling(of: output, extension: "geojson")],
-                               inputs: [practices, practiceImd] + options.inputPaths)
+        try OutputSafety.check(outputs: [output, jsonPath, csvPath, MapOutput.sibling(of: output, extension: "geojson")] + needAdjustedTables,
+                               inputs: [practices, practiceImd, weightedPatients] + options.inputPaths)
         // All outputs or none: the tables below are renamed into place only with the report.
         try OutputTransaction.perform { try analyseAndWrite(bar: bar, jsonPath: jsonPath, csvPath: csvPath) }
+    }
+
+    /// The need-adjusted mode's per-ICB and dropped-practice tables (OUT-icbs.csv, OUT-dropped.csv).
+    private var needAdjustedTables: [String] {
+        guard weightedPatients != nil else { return [] }
+        let base = URL(fileURLWithPath: output).deletingPathExtension().path
+        return [base + "-icbs.csv", base + "-dropped.csv"]
     }
 
     /// Runs the analysis and writes the report, its JSON and its table (inside the caller's transaction).
     private func analyseAndWrite(bar: ProgressBar, jsonPath: String, csvPath: String) throws {
         let report: GapReport
         var written: [String] = []
-        if let practices {
+        if let practices, let weightedPatients {
+            let supply = try NeedAdjustedSupply.read(workforce: practices, payments: weightedPatients, paymentsYear: paymentsYear.flatMap(FinancialYear.init),
+                                                     workforceYear: workforceYear.flatMap(FinancialYear.init), fteColumn: practiceFte, missingFTE: missingFte)
+            var settings = options.inequality
+            settings.groups = .quintiles
+            let inputs = [practices, weightedPatients]
+            let report = NeedAdjustedSupplyReport(supply, settings: settings, notes: supply.diagnostics.map(Wording.note),
+                                                  attribution: MapOutput.attribution(for: inputs))
+            let csv = try CSVWriter(path: csvPath, header: ["practice_code", "practice_name", "icb", "imd_score", "imd_quintile", "gp_fte",
+                                                            "registered_patients", "weighted_patients", "payments", "gp_per_10k_weighted"])
+            for p in supply.practices {
+                try csv.writeRow([p.code, p.name, p.icb, p.imdScore.map { String($0) } ?? "", p.quintile.map(String.init) ?? "", String(p.gpFTE),
+                                  String(p.registered), String(p.weighted), String(p.payments), String(p.gpPer10kWeighted)])
+            }
+            try csv.commit()
+            let icbs = try CSVWriter(path: needAdjustedTables[0], header: NeedAdjustedSupplyReport.icbHeader)
+            for row in report.icbRows { try icbs.writeRow(row) }
+            try icbs.commit()
+            let dropped = try CSVWriter(path: needAdjustedTables[1], header: ["practice_code", "reason"])
+            for d in supply.dropped { try dropped.writeRow([d.code, d.reason]) }
+            for code in supply.paymentsOnly { try dropped.writeRow([code, "in the payments file, not in the workforce year \(supply.workforceYear)"]) }
+            try dropped.commit()
+            try MapOutput.writeJSON(report, to: jsonPath)
+            try MapOutput.writeText(report.markdown(), to: output)
+            print(report.verdict)
+            guard !quiet else { return }
+            printError("→ \(([output, jsonPath, csvPath] + needAdjustedTables).joined(separator: ", "))")
+            for n in report.notes { printError("note: \(n)") }
+            return
+        } else if let practices {
             let filters = columnFilters(practiceWhere)
             let supply = try PracticeSupply.read(workforce: practices, fteColumn: practiceFte, patientsColumn: practicePatients,
                                                  filters: filters, imdPath: practiceImd, imdYear: practiceImdYear)

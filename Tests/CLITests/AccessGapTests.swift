@@ -133,6 +133,48 @@ struct AccessGapTests {
         #expect(run.stdout == (json["verdict"] as! String) + "\n")
     }
 
+    @Test("gap need-adjusted: GP FTE per 10,000 weighted patients by practice-IMD quintile for England and 42 ICBs, HEEC's figures with their pairing; dropped practices listed; bad years refused with nothing written")
+    func gapNeedAdjusted() throws {
+        let workforce = try TestData.path("services/gp/heec_workforce_year_practice.csv")
+        let payments = try TestData.path("services/gp/nhs_payments_to_general_practice_2022-23.csv")
+        let out = scratch.path("need.md")
+        let run = try CLI.run(["gap", "--practices", workforce, "--weighted-patients", payments, "--workforce-year", "2023/24", "--missing-fte", "zero",
+                               "--draws", "2000", "-o", out], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("The most deprived fifth of practices has 3.812 GP FTE per 10,000 weighted patients against 4.860"), "\(run.stdout)")
+        #expect(run.stderr.contains("20 practices of the workforce year 2023/24 dropped (not in the payments file)"))
+        let md = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(md.contains("workforce 2023/24") && md.contains("NHS Payments to General Practice 2022/23") && md.contains("HEEC's Q5"))
+        // England's row equals HEEC's published figures (their quin_5 … quin_1 are our 1 … 5).
+        let icbs = try String(contentsOfFile: scratch.path("need-icbs.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(icbs.count == 1 + 1 + 42)
+        let england = icbs[1].split(separator: ",").map(String.init)
+        #expect(england[0] == "England" && england[4] == "4.2955")
+        #expect(Array(england[5...9]) == ["3.8119", "3.9584", "4.1349", "4.6189", "4.8603"])
+        // The per-practice table adds up to the England row (ratio of sums; read from the right: names may hold commas).
+        let rows = try String(contentsOfFile: scratch.path("need.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let q1 = rows.filter { $0[$0.count - 6] == "1" }
+        let fte = q1.reduce(0.0) { $0 + Double($1[$1.count - 5])! }, weighted = q1.reduce(0.0) { $0 + Double($1[$1.count - 3])! }
+        #expect(String(format: "%.4f", fte / weighted * 10_000) == "3.8119")
+        let dropped = try String(contentsOfFile: scratch.path("need-dropped.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(dropped.count == 1 + 20 + 294)
+        #expect(dropped.contains("C84720,not in the payments file"))
+
+        // A workforce year the table does not have: refused, naming the years it has; nothing written.
+        let bad = scratch.path("bad.md")
+        let refused = try CLI.run(["gap", "--practices", workforce, "--weighted-patients", payments, "--workforce-year", "2019/20", "-o", bad], environment: env)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("has no rows for the financial year 2019/20; it has 2022/23, 2023/24, 2024/25") && refused.stderr.contains("--workforce-year"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("heec_workforce_year_practice.csv"))
+        #expect(!FileManager.default.fileExists(atPath: bad) && !FileManager.default.fileExists(atPath: scratch.path("bad-icbs.csv")))
+        for (arguments, says) in [(["--weighted-patients", payments], "--weighted-patients needs --practices"),
+                                  (["--practices", workforce, "--weighted-patients", payments, "--workforce-year", "2023"], "--workforce-year takes a financial year such as 2022/23")] {
+            let r = try CLI.run(["gap"] + arguments + ["-o", bad], environment: env)
+            #expect(r.status != 0 && r.stderr.contains(says), "\(r.stderr)")
+        }
+    }
+
     @Test("gap by area in Mid and South Essex: 2SFCA of GP FTE, need-weighted by age")
     func gapByArea() throws {
         let out = scratch.path("mse-gap.md")

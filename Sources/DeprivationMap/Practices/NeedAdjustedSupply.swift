@@ -19,7 +19,8 @@ import Foundation
 ///    year that is not in the payments file, has no GP FTE, or has zero or negative weighted
 ///    patients is dropped and named. Several payments rows of one practice are summed.
 /// 5. **Ratios of sums.** In each group, Σ GP FTE / Σ weighted patients × 10,000; likewise per
-///    registered patient (the payments file's list size) and Σ payments / Σ weighted patients.
+///    registered patient (the payments file's list size) and Σ payments / Σ weighted patients
+///    (payments including Covid and PCN payments when the file has that column, as HEEC).
 ///    The whole-country figure includes the practices without an IMD score.
 public struct NeedAdjustedSupply: Sendable, Codable {
     /// What to do with a practice whose GP FTE the workforce table leaves blank ("NA").
@@ -110,6 +111,8 @@ public struct NeedAdjustedSupply: Sendable, Codable {
     public var inputs: [String]
     /// How practices without a GP FTE were treated.
     public var missingFTE: MissingFTE
+    /// The payments column summed ("… including Covid and PCN payments" when the file has it, as HEEC).
+    public var paymentsColumn: String
 
     /// The ICBs of the practices, sorted.
     public var icbs: [String] { Array(Set(practices.map(\.icb))).filter { !$0.isEmpty }.sorted() }
@@ -173,7 +176,8 @@ public struct NeedAdjustedSupply: Sendable, Codable {
         let pCode = try need(p, "Practice Code"), pName = p.column(["Practice Name"])
         let pReg = try need(p, "Number of Registered Patients (Last Known Figure)")
         let pWeighted = try need(p, "Number of Weighted Patients (Last Known Figure)")
-        let pPay = try need(p, "Total NHS Payments to General Practice")
+        // HEEC's total from 2021/22 on: payments including Covid and PCN payments; the plain total in older files.
+        let pPay = try p.column(["Total NHS Payments to General Practice including Covid and PCN payments"]).map { $0 } ?? need(p, "Total NHS Payments to General Practice")
         struct Pay { var name = ""; var registered = 0.0; var weighted = 0.0; var payments = 0.0; var rows = 0; var blank = false }
         var pay: [String: Pay] = [:]
         try p.forEachRow { row in
@@ -191,7 +195,7 @@ public struct NeedAdjustedSupply: Sendable, Codable {
         }
 
         var result = NeedAdjustedSupply(paymentsYear: paymentsYear, workforceYear: year, practices: [], dropped: [], paymentsOnly: [],
-                                        diagnostics: [], inputs: [workforce, payments], missingFTE: missingFTE)
+                                        diagnostics: [], inputs: [workforce, payments], missingFTE: missingFTE, paymentsColumn: p.header[pPay])
         var zeroFTE: [String] = []
         for (i, r) in rows.enumerated() {
             guard let entry = pay[r.code] else { result.dropped.append(Dropped(code: r.code, reason: "not in the payments file")); continue }
@@ -275,7 +279,8 @@ public struct NeedAdjustedSupply: Sendable, Codable {
         let pairing = workforceYear == paymentsYear ? "the same financial year" : "the workforce of \(workforceYear) against the list sizes and payments of \(paymentsYear), as HEEC's datapacks pair them"
         return "GP FTE excluding trainees and locums per 10,000 weighted patients (Carr-Hill, \"Number of Weighted Patients (Last Known Figure)\" in NHS Payments to General Practice \(paymentsYear)), as a ratio of sums in each group; workforce \(workforceYear) (\(pairing)). "
             + "Quintiles: practices of the workforce year with a practice-population IMD score, ranked by it and cut into five groups of equal count (dplyr's ntile, as HEEC), national also within an ICB; quintile 1 = most deprived fifth of practices (HEEC's Q5). "
-            + "\(practices.count) practices in both files; \(dropped.count) of the workforce year dropped (not in the payments file, \(missingFTE == .drop ? "no GP FTE, " : "")or weighted patients ≤ 0); \(paymentsOnly.count) in the payments file only."
+            + "Payments: '\(paymentsColumn)'. "
+            + "\(grouped(practices.count)) practices in both files; \(dropped.count) of the workforce year dropped (not in the payments file, \(missingFTE == .drop ? "no GP FTE, " : "")or weighted patients ≤ 0); \(paymentsOnly.count) in the payments file only."
             + (missingFTE == .zero ? " Practices without a GP FTE are counted with no GPs, as HEEC's sums do." : "")
     }
 }
