@@ -27,8 +27,9 @@ struct GapCommand: ParsableCommand {
             for England and each ICB, with the SII; also per registered patient and payments per \
             weighted patient. The payments file's financial year comes from its name \
             (--payments-year otherwise); the workforce is of the same year unless --workforce-year \
-            (HEEC pairs 2022/23 payments with the 2023/24 workforce). Practices without a GP FTE are \
-            dropped and named (--missing-fte zero counts them with no GPs, as HEEC). Writes OUT.md, \
+            (HEEC pairs 2022/23 payments with the 2023/24 workforce). Practices without a GP FTE, or \
+            whose list closed during the year, are dropped and named (--as-heec keeps them as HEEC \
+            does). Writes OUT.md, \
             OUT.json, OUT.csv (per practice), OUT-icbs.csv and OUT-dropped.csv.
 
             The report gives the decile and quintile tables, SII and RII by the PHE method with \
@@ -70,8 +71,8 @@ struct GapCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Financial year of --weighted-patients when its name does not say, e.g. 2022/23.", valueName: "yyyy/yy"))
     var paymentsYear: String?
 
-    @Option(help: ArgumentHelp("Practices whose GP FTE is blank: drop (named) or zero (counted with no GPs, as HEEC).", valueName: "drop|zero"))
-    var missingFte: NeedAdjustedSupply.MissingFTE = .drop
+    @Flag(help: "Need-adjusted supply as HEEC's datapacks: a blank GP FTE counts as no GPs, and practices whose list closed during the year are kept (by default both are dropped and named).")
+    var asHeec = false
 
     @Option(help: "Report title.")
     var title: String?
@@ -93,7 +94,7 @@ struct GapCommand: ParsableCommand {
         for (flag, value) in [("--workforce-year", workforceYear), ("--payments-year", paymentsYear)] {
             if let value, FinancialYear(value) == nil { throw ValidationError("\(flag) takes a financial year such as 2022/23; got '\(value)'.") }
         }
-        if weightedPatients == nil && (workforceYear != nil || paymentsYear != nil) { throw ValidationError("--workforce-year and --payments-year go with --weighted-patients.") }
+        if weightedPatients == nil && (workforceYear != nil || paymentsYear != nil || asHeec) { throw ValidationError("--workforce-year, --payments-year and --as-heec go with --weighted-patients.") }
     }
 
     func run() throws {
@@ -120,7 +121,7 @@ struct GapCommand: ParsableCommand {
         var written: [String] = []
         if let practices, let weightedPatients {
             let supply = try NeedAdjustedSupply.read(workforce: practices, payments: weightedPatients, paymentsYear: paymentsYear.flatMap(FinancialYear.init),
-                                                     workforceYear: workforceYear.flatMap(FinancialYear.init), fteColumn: practiceFte, missingFTE: missingFte)
+                                                     workforceYear: workforceYear.flatMap(FinancialYear.init), fteColumn: practiceFte, handling: asHeec ? .asHEEC : .checked)
             var settings = options.inequality
             settings.groups = .quintiles
             let inputs = [practices, weightedPatients]

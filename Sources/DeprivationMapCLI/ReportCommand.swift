@@ -57,6 +57,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("FTE column of --gp-workforce.", valueName: "column"))
     var gpFteColumn = "TOTAL_GP_EXTGL_FTE"
 
+    @Option(help: ArgumentHelp("NHS Payments to General Practice for need-adjusted GP supply per 10,000 weighted patients, with --gp-workforce of the same financial year (default: the data folder's nhs_payments_to_general_practice_2022-23.csv; the section is left out without it).", valueName: "file"))
+    var weightedPatients: String?
+
     @Option(help: ArgumentHelp("Pharmacies (default: the data folder's pharmacies_active_2025-04_geocoded.csv); edispensary is located by postcode.", valueName: "file"))
     var pharmacies: String?
 
@@ -141,7 +144,7 @@ struct ReportCommand: ParsableCommand {
         let folder = outputFolder()
         try ReportWriter.checkDestination(folder) // before any work: a folder we cannot write is found at once
         // The report replaces its whole folder: no input (nor the data folder) may lie inside it.
-        try OutputSafety.check(outputs: [], inputs: area.inputPaths + [gp, gpWorkforce, pharmacies, foodStores, data.root, travel.network], outputFolders: [folder])
+        try OutputSafety.check(outputs: [], inputs: area.inputPaths + [gp, gpWorkforce, weightedPatients, pharmacies, foodStores, data.root, travel.network], outputFolders: [folder])
         let bar = ProgressBar(quiet: quiet)
         var timings: [(String, Double)] = []
         var lap = Date()
@@ -240,6 +243,13 @@ struct ReportCommand: ParsableCommand {
             }
         } catch let error as ReportError where leaflet == nil {
             networkNotes.append(Wording.error(error) + "; the page keeps its static map only")
+        }
+        // Need-adjusted GP supply (HEEC method), when the payments file is given or in the data folder.
+        if let payments = weightedPatients ?? data.file(DataFolder.gpPayments) {
+            input.needAdjustedSupply = try NeedAdjustedSupply.read(workforce: workforcePath, payments: payments, fteColumn: gpFteColumn)
+            files.append(payments)
+        } else {
+            networkNotes.append("no need-adjusted GP supply: the data folder has no \(DataFolder.gpPayments) (or give --weighted-patients FILE)")
         }
         input.inputFiles = files
         let report = try RegionReport.build(input, progress: bar.callback)

@@ -138,7 +138,7 @@ struct AccessGapTests {
         let workforce = try TestData.path("services/gp/heec_workforce_year_practice.csv")
         let payments = try TestData.path("services/gp/nhs_payments_to_general_practice_2022-23.csv")
         let out = scratch.path("need.md")
-        let run = try CLI.run(["gap", "--practices", workforce, "--weighted-patients", payments, "--workforce-year", "2023/24", "--missing-fte", "zero",
+        let run = try CLI.run(["gap", "--practices", workforce, "--weighted-patients", payments, "--workforce-year", "2023/24", "--as-heec",
                                "--draws", "2000", "-o", out], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("The most deprived fifth of practices has 3.812 GP FTE per 10,000 weighted patients against 4.860"), "\(run.stdout)")

@@ -38,7 +38,7 @@ struct NeedAdjustedSupplyTests {
     func heecEngland() throws {
         let workforce = try TestData.path("services/gp/heec_workforce_year_practice.csv")
         let payments = try TestData.path("services/gp/nhs_payments_to_general_practice_2022-23.csv")
-        let heecPairing = try NeedAdjustedSupply.read(workforce: workforce, payments: payments, workforceYear: FinancialYear("2023/24"), missingFTE: .zero)
+        let heecPairing = try NeedAdjustedSupply.read(workforce: workforce, payments: payments, workforceYear: FinancialYear("2023/24"), handling: .asHEEC)
         #expect(heecPairing.paymentsYear == FinancialYear(startYear: 2022))
         let england = heecPairing.table()
         #expect(england.quintiles.map(\.quintile) == [1, 2, 3, 4, 5])
@@ -73,10 +73,13 @@ struct NeedAdjustedSupplyTests {
         let (ph, prows) = try Self.rows(payments)
         let pc = ph.firstIndex(of: "Practice Code")!, pw = ph.firstIndex(of: "Number of Weighted Patients (Last Known Figure)")!
         let weighted = Dictionary(prows.map { ($0[pc], Double($0[pw]) ?? 0) }, uniquingKeysWith: +)
-        let fte = wh.firstIndex(of: "TOTAL_GP_EXTGL_FTE")!
+        let fte = wh.firstIndex(of: "TOTAL_GP_EXTGL_FTE")!, listed = wh.firstIndex(of: "TOTAL_PATIENTS")!
         var sums = [Int: (Double, Double)]()
         for r in wrows where r[year] == "2023" && r[quintile] != "NA" {
             guard let w = weighted[r[code]], w > 0, let f = Double(r[fte]) else { continue }
+            // The documented check: a practice with GPs whose last known list is under 100 weighted
+            // patients, or under a tenth of its registered patients that year, closed or merged.
+            if f > 0 && (w < 100 || w < 0.1 * (Double(r[listed]) ?? 0)) { continue }
             let q = 6 - Int(r[quintile])!
             sums[q, default: (0, 0)].0 += f
             sums[q, default: (0, 0)].1 += w
@@ -117,6 +120,7 @@ struct NeedAdjustedSupplyTests {
             "P5","2023","South",NA,50
             "P6","2023","South",6,60
             "P7","2023","South",1,70
+            "P8","2023","South",3,80
             "P1","2024","North",1,NA
             """)
     }
@@ -133,6 +137,7 @@ struct NeedAdjustedSupplyTests {
             P6,Six,500,500,50000
             P7,Seven,1000,1000,1000
             P9,Nine,1000,1000,1000
+            P8,Eight,1,0.5,100
             """)
         let s = try NeedAdjustedSupply.read(workforce: try workforce(), payments: payments)
         #expect(s.paymentsYear == FinancialYear("2022-23") && s.workforceYear == FinancialYear(startYear: 2022))
@@ -145,8 +150,13 @@ struct NeedAdjustedSupplyTests {
         #expect(s.diagnostics.contains { $0.message.contains("several rows") && $0.codes == ["P6"] })
         // P6's two rows are summed: 6 FTE over 2,500 weighted patients.
         #expect(abs(s.practices[1].gpPer10kWeighted - 6.0 / 2_500 * 10_000) < 1e-12)
-        // Seven scored practices in five groups of 2, 2, 1, 1, 1 (dplyr's ntile), the most deprived = 1.
-        #expect(s.practices.map(\.quintile) == [5, 2, 1])
+        // Eight scored practices in five groups of 2, 2, 2, 1, 1 (dplyr's ntile), the most deprived = 1.
+        #expect(s.practices.map(\.quintile) == [5, 3, 2])
+        // P8 has 3 GP FTE and a last known list of half a weighted patient: its list closed during the year.
+        #expect(dropped["P8"]?.hasPrefix("list closed or merged during the year: 0.5") == true, "\(dropped["P8"] ?? "-")")
+        let asHEEC = try NeedAdjustedSupply.read(workforce: try workforce(), payments: payments, handling: .asHEEC)
+        #expect(asHEEC.practices.map(\.code) == ["P1", "P5", "P6", "P7", "P8"])
+        #expect(asHEEC.practices[1].gpFTE == 0)
 
         #expect(throws: NeedAdjustedSupplyError.yearMissing(path: try workforce(), year: FinancialYear(startYear: 2020),
                                                             available: [FinancialYear(startYear: 2022), FinancialYear(startYear: 2023)])) {

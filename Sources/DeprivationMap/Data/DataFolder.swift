@@ -67,6 +67,8 @@ public struct DataFolder: Sendable, Hashable {
     public static let pharmacies = "services/pharmacy/pharmacies_active_2025-04_geocoded.csv"
     /// GP workforce (FTE) per practice and year.
     public static let gpWorkforce = "services/gp/heec_workforce_year_practice.csv"
+    /// NHS Payments to General Practice 2022/23: weighted patients, list sizes and payments per practice.
+    public static let gpPayments = "services/gp/nhs_payments_to_general_practice_2022-23.csv"
     /// Geolytix Retail Points (supermarkets with their size).
     public static let retailPoints = "services/retail/geolytix_retail_points_v24_202206.csv"
     /// The OpenStreetMap extract network travel uses by default.

@@ -23,12 +23,17 @@ import Foundation
 ///    (payments including Covid and PCN payments when the file has that column, as HEEC).
 ///    The whole-country figure includes the practices without an IMD score.
 public struct NeedAdjustedSupply: Sendable, Codable {
-    /// What to do with a practice whose GP FTE the workforce table leaves blank ("NA").
-    public enum MissingFTE: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Leave the practice out, and name it (the default): an unreported workforce is not an absent one.
-        case drop
-        /// Count its patients with no GPs, as HEEC's `sum(…, na.rm = TRUE)` does.
-        case zero
+    /// How practices whose workforce and payments rows do not describe the same practice-year are treated.
+    public enum Handling: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The default. A practice whose GP FTE is blank ("NA") is dropped and named: an unreported
+        /// workforce is not an absent one. So is a practice with GPs whose last known weighted list is
+        /// under 100 patients or under a tenth of the registered patients the workforce table gives
+        /// it for the year: its list closed or merged during the year, while its GPs are counted for
+        /// the months it was open (a handful of such practices move a quintile's ratio by percents).
+        case checked
+        /// As HEEC's datapacks: a blank FTE counts as no GPs (`sum(…, na.rm = TRUE)`) and every
+        /// practice with positive weighted patients is kept.
+        case asHEEC = "as-heec"
     }
 
     /// One practice in both files.
@@ -109,8 +114,10 @@ public struct NeedAdjustedSupply: Sendable, Codable {
     public var diagnostics: [Diagnostic]
     /// Input files: the workforce table and the payments file.
     public var inputs: [String]
-    /// How practices without a GP FTE were treated.
-    public var missingFTE: MissingFTE
+    /// How practices without a GP FTE, or whose list closed during the year, were treated.
+    public var handling: Handling
+    /// What ``practices`` cover: "England", or the region of ``restricted(to:scope:)``.
+    public var scope = "England"
     /// The payments column summed ("… including Covid and PCN payments" when the file has it, as HEEC).
     public var paymentsColumn: String
 
@@ -125,10 +132,10 @@ public struct NeedAdjustedSupply: Sendable, Codable {
     ///   - paymentsYear: its financial year; from the file name when `nil`.
     ///   - workforceYear: the workforce year to use; `paymentsYear` when `nil`.
     ///   - fteColumn: the GP FTE column.
-    ///   - missingFTE: what to do with a practice whose FTE is blank.
+    ///   - handling: what to do with a blank FTE or a list that closed during the year.
     /// - Throws: ``NeedAdjustedSupplyError``, or a CSV error for an unreadable file.
     public static func read(workforce: String, payments: String, paymentsYear: FinancialYear? = nil, workforceYear: FinancialYear? = nil,
-                            fteColumn: String = "TOTAL_GP_EXTGL_FTE", missingFTE: MissingFTE = .drop) throws -> NeedAdjustedSupply {
+                            fteColumn: String = "TOTAL_GP_EXTGL_FTE", handling: Handling = .checked) throws -> NeedAdjustedSupply {
         guard let paymentsYear = paymentsYear ?? FinancialYear.named(in: payments) else { throw NeedAdjustedSupplyError.paymentsYearUnknown(path: payments) }
         let year = workforceYear ?? paymentsYear
 
@@ -138,8 +145,8 @@ public struct NeedAdjustedSupply: Sendable, Codable {
             return c
         }
         let wCode = try need(w, "Practice.Code"), wYear = try need(w, "Year"), wFTE = try need(w, fteColumn)
-        let wICB = w.column(["ICB_NAME", "ICB.NAME", "icb"]), wIMD = w.column(["IMD"])
-        struct Row { var code: String; var icb: String; var fte: Double?; var imd: Double?; var line: Int }
+        let wICB = w.column(["ICB_NAME", "ICB.NAME", "icb"]), wIMD = w.column(["IMD"]), wPatients = w.column(["TOTAL_PATIENTS"])
+        struct Row { var code: String; var icb: String; var fte: Double?; var imd: Double?; var patients: Double?; var line: Int }
         var rows: [Row] = []
         var lines: [String: [Int]] = [:]
         var years = Set<Int>(), yearsWithIMD = Set<Int>()
@@ -153,7 +160,7 @@ public struct NeedAdjustedSupply: Sendable, Codable {
             lines[code, default: []].append(row.line)
             let fte = row.double(wFTE).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
             if let fte { _ = try PlausibleValues.check(fte, maximum: PlausibleValues.maximumQuantity, path: workforce, line: row.line, field: w.header[wFTE], code: code) }
-            rows.append(Row(code: code, icb: wICB.map { row.trimmed($0) } ?? "", fte: fte, imd: imd, line: row.line))
+            rows.append(Row(code: code, icb: wICB.map { row.trimmed($0) } ?? "", fte: fte, imd: imd, patients: wPatients.flatMap { row.double($0) }, line: row.line))
         }
         guard !rows.isEmpty else {
             throw NeedAdjustedSupplyError.yearMissing(path: workforce, year: year, available: years.sorted().map { FinancialYear(endYear: $0) })
@@ -195,11 +202,11 @@ public struct NeedAdjustedSupply: Sendable, Codable {
         }
 
         var result = NeedAdjustedSupply(paymentsYear: paymentsYear, workforceYear: year, practices: [], dropped: [], paymentsOnly: [],
-                                        diagnostics: [], inputs: [workforce, payments], missingFTE: missingFTE, paymentsColumn: p.header[pPay])
+                                        diagnostics: [], inputs: [workforce, payments], handling: handling, paymentsColumn: p.header[pPay])
         var zeroFTE: [String] = []
         for (i, r) in rows.enumerated() {
             guard let entry = pay[r.code] else { result.dropped.append(Dropped(code: r.code, reason: "not in the payments file")); continue }
-            guard let fte = r.fte ?? (missingFTE == .zero ? 0 : nil) else {
+            guard let fte = r.fte ?? (handling == .asHEEC ? 0 : nil) else {
                 result.dropped.append(Dropped(code: r.code, reason: "no GP FTE (\(w.header[wFTE])) in the workforce table, line \(r.line)"))
                 continue
             }
@@ -209,6 +216,11 @@ public struct NeedAdjustedSupply: Sendable, Codable {
                                                                  : "weighted patients \(GroupTable.number(entry.weighted)) (zero or negative) in the payments file"))
                 continue
             }
+            if handling == .checked, fte > 0, entry.weighted < 100 || entry.weighted < 0.1 * (r.patients ?? 0) {
+                let against = (r.patients ?? 0) > 0 ? " against \(grouped(Int(r.patients!.rounded()))) registered in the workforce table" : ""
+                result.dropped.append(Dropped(code: r.code, reason: "list closed or merged during the year: \(GroupTable.number(entry.weighted)) weighted patients last known\(against), with \(GroupTable.number(fte)) GP FTE"))
+                continue
+            }
             result.practices.append(Practice(code: r.code, name: entry.name, icb: r.icb, gpFTE: fte, registered: entry.registered,
                                              weighted: entry.weighted, payments: entry.payments, imdScore: r.imd, quintile: quintile[i]))
         }
@@ -216,8 +228,12 @@ public struct NeedAdjustedSupply: Sendable, Codable {
         result.paymentsOnly = pay.keys.filter { !inWorkforce.contains($0) }.sorted()
         guard !result.practices.isEmpty else { throw NeedAdjustedSupplyError.noPractices(workforce: workforce, payments: payments) }
 
-        for reason in Set(result.dropped.map { $0.reason.hasPrefix("no GP FTE") ? "no GP FTE" : $0.reason.hasPrefix("weighted patients") ? "zero or negative weighted patients" : $0.reason }).sorted() {
-            let codes = result.dropped.filter { ($0.reason.hasPrefix("no GP FTE") ? "no GP FTE" : $0.reason.hasPrefix("weighted patients") ? "zero or negative weighted patients" : $0.reason) == reason }.map(\.code)
+        func kind(_ reason: String) -> String {
+            reason.hasPrefix("no GP FTE") ? "no GP FTE" : reason.hasPrefix("weighted patients") ? "zero or negative weighted patients"
+                : reason.hasPrefix("list closed") ? "list closed or merged during the year" : reason
+        }
+        for reason in Set(result.dropped.map { kind($0.reason) }).sorted() {
+            let codes = result.dropped.filter { kind($0.reason) == reason }.map(\.code)
             result.diagnostics.note("\(codes.count) practices of the workforce year \(year) dropped (\(reason)): \(list(codes))", codes: codes)
         }
         if !result.paymentsOnly.isEmpty {
@@ -245,7 +261,16 @@ public struct NeedAdjustedSupply: Sendable, Codable {
         return smallSize > 0 ? (position - threshold) / smallSize + larger + 1 : larger
     }
 
-    /// The table by national quintile for England, or for one ICB when `icb` is given.
+    /// The practices of `codes` only (a region's practices, say), named `scope`; their quintiles
+    /// stay national, and the tables of the result are labelled `scope`.
+    public func restricted(to codes: Set<String>, scope: String) -> NeedAdjustedSupply {
+        var copy = self
+        copy.practices = practices.filter { codes.contains($0.code) }
+        copy.scope = scope
+        return copy
+    }
+
+    /// The table by national quintile for all practices (``scope``), or for one ICB when `icb` is given.
     public func table(icb: String? = nil) -> Table {
         let members = practices.filter { icb == nil || $0.icb == icb }
         func group(_ q: Int?, _ ps: [Practice]) -> Group {
@@ -256,7 +281,7 @@ public struct NeedAdjustedSupply: Sendable, Codable {
             let ps = members.filter { $0.quintile == q }
             return ps.isEmpty ? nil : group(q, ps)
         }
-        return Table(area: icb ?? "England", quintiles: quintiles, all: group(nil, members))
+        return Table(area: icb ?? scope, quintiles: quintiles, all: group(nil, members))
     }
 
     /// The Slope and Relative Index of Inequality of GP FTE per 10,000 weighted patients across
@@ -280,7 +305,7 @@ public struct NeedAdjustedSupply: Sendable, Codable {
         return "GP FTE excluding trainees and locums per 10,000 weighted patients (Carr-Hill, \"Number of Weighted Patients (Last Known Figure)\" in NHS Payments to General Practice \(paymentsYear)), as a ratio of sums in each group; workforce \(workforceYear) (\(pairing)). "
             + "Quintiles: practices of the workforce year with a practice-population IMD score, ranked by it and cut into five groups of equal count (dplyr's ntile, as HEEC), national also within an ICB; quintile 1 = most deprived fifth of practices (HEEC's Q5). "
             + "Payments: '\(paymentsColumn)'. "
-            + "\(grouped(practices.count)) practices in both files; \(dropped.count) of the workforce year dropped (not in the payments file, \(missingFTE == .drop ? "no GP FTE, " : "")or weighted patients ≤ 0); \(paymentsOnly.count) in the payments file only."
-            + (missingFTE == .zero ? " Practices without a GP FTE are counted with no GPs, as HEEC's sums do." : "")
+            + "\(grouped(practices.count)) practices in both files; \(dropped.count) of the workforce year dropped (not in the payments file, \(handling == .checked ? "no GP FTE, list closed during the year, " : "")or weighted patients ≤ 0); \(paymentsOnly.count) in the payments file only."
+            + (handling == .asHEEC ? " As HEEC: practices without a GP FTE are counted with no GPs, and practices whose list closed during the year are kept." : "")
     }
 }

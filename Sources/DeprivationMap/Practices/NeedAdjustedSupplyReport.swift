@@ -30,16 +30,19 @@ public struct NeedAdjustedSupplyReport: Sendable, Codable {
     /// The report of `supply`, with its SIIs computed by `settings` (quintiles; the seed fixes the limits).
     public init(_ supply: NeedAdjustedSupply, settings: InequalitySettings = InequalitySettings(groups: .quintiles),
                 notes: [String], attribution: String?) {
-        func area(_ icb: String?) -> Area {
-            let summary = supply.inequality(icb: icb, settings: settings)
-            return Area(table: supply.table(icb: icb), sii: summary.sii, siiUnavailable: summary.siiUnavailable)
-        }
+        func area(_ icb: String?) -> Area { Self.area(supply, icb: icb, settings: settings) }
         method = supply.method
         england = area(nil)
         icbs = supply.icbs.map(area)
         self.notes = notes
         inputs = supply.inputs
         self.attribution = attribution
+    }
+
+    /// The table and SII of `supply`'s practices, or of one ICB's.
+    public static func area(_ supply: NeedAdjustedSupply, icb: String? = nil, settings: InequalitySettings = InequalitySettings(groups: .quintiles)) -> Area {
+        let summary = supply.inequality(icb: icb, settings: settings)
+        return Area(table: supply.table(icb: icb), sii: summary.sii, siiUnavailable: summary.siiUnavailable)
     }
 
     static func f(_ v: Double, _ digits: Int = 3) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }

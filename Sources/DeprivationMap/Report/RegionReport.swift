@@ -32,6 +32,9 @@ public struct RegionReportInput: Sendable {
     public var mapLibrary: MapLibrary?
     /// Postcodes (Code-Point Open) for the map's search box; none when `nil`.
     public var postcodes: PostcodePoints?
+    /// Need-adjusted GP supply of every practice in England (HEEC method); the region's practices
+    /// are compared with England's by national practice-IMD quintile. No such section when `nil`.
+    public var needAdjustedSupply: NeedAdjustedSupply?
 
     /// A report of `frame`'s region with these services and the default settings.
     public init(frame: AnalysisFrame, gp: ServiceSet, pharmacy: ServiceSet, foodStores: ServiceSet) {
@@ -120,6 +123,8 @@ public struct RegionReport: Sendable {
     public var mapLibrary: MapLibrary?
     /// The interactive map's data, JSON.
     public var explorerData: String?
+    /// Need-adjusted GP supply of the practices located in the region, beside England's.
+    public var gpNeedAdjusted: RegionNeedAdjustedSupply?
     /// The ward (best-fit ONS lookup) of each of the map's areas, when the lookup has wards.
     public var wardOfArea: [(code: String, name: String, district: String)?]?
 
@@ -182,6 +187,10 @@ public struct RegionReport: Sendable {
             report.wardOfArea = map.areas.codes.map { code in
                 geography.entries[code].flatMap { $0.wardCode.isEmpty ? nil : (code: $0.wardCode, name: $0.wardName, district: $0.districtName) }
             }
+        }
+        if let supply = input.needAdjustedSupply {
+            report.gpNeedAdjusted = RegionNeedAdjustedSupply(supply, map: map, region: regionName(map: map, selection: frame.selection, geography: frame.geography),
+                                                             settings: InequalitySettings(groups: .quintiles, draws: input.draws, seed: input.seed))
         }
         if let library = input.mapLibrary {
             report.mapLibrary = library

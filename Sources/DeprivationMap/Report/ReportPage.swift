@@ -79,6 +79,7 @@ public enum ReportPage {
         h += accessSection(report, access: tables["access-by-decile.csv"]!)
         if let wards = tables["wards.csv"] { h += wardSection(report, wards: wards) }
         h += inverseCareLawSection(report, fit: tables["inverse-care-law.csv"]!, statistics: tables["inverse-care-law-statistics.csv"]!)
+        if let t = tables["gp-need-adjusted.csv"] { h += needAdjustedSection(report, table: t, statistics: tables["gp-need-adjusted-sii.csv"]) }
         h += foodVanSection(report, figures: tables["food-van-figures.csv"]!, schedule: tables["food-van-schedule.csv"])
         h += sourcesSection(report)
         h += "</main>\n<script>\n\(script)\n</script>\n</body>\n</html>\n"

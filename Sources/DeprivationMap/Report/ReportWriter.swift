@@ -91,7 +91,7 @@ public enum ReportWriter {
         // Tables behind the page.
         var tables: [String: ReportTable] = [:]
         for t in [report.core20Table(), report.accessByDecileTable(), report.inverseCareLawTable(), report.statisticsTable(), report.foodVanSummaryTable()]
-            + [report.wardTable()].compactMap({ $0 }) {
+            + [report.wardTable(), report.needAdjustedTable(), report.needAdjustedStatistics()].compactMap({ $0 }) {
             tables[t.file] = t
             try MapOutput.writeTable(header: t.header, rows: t.rows, to: path(t.file))
         }

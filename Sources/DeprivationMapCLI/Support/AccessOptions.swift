@@ -149,7 +149,7 @@ extension AccessMeasure: ExpressibleByArgument {
 }
 
 extension SIITransform: ExpressibleByArgument {}
-extension NeedAdjustedSupply.MissingFTE: ExpressibleByArgument {}
+
 
 /// `COLUMN=VALUE` options (validated by `validate()`) as row filters.
 func columnFilters(_ options: [String]) -> [RowFilter] {
