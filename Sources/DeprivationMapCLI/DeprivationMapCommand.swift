@@ -19,7 +19,7 @@ struct DeprivationMapCommand: ParsableCommand {
             DEPRIVATION_MAP_MAX_DECOMPRESSED=4G and DEPRIVATION_MAP_MAX_COMPRESSION_RATIO=1000).
             """,
         version: "0.1.0",
-        subcommands: [ReportCommand.self, DataCommand.self, InfoCommand.self, ConvertCommand.self, AssignCommand.self, MapCommand.self, AccessCommand.self, JourneyTimesCommand.self, CatchmentsCommand.self, GapCommand.self, SummariesCommand.self, FoodVanCommand.self]
+        subcommands: [ReportCommand.self, DataCommand.self, InfoCommand.self, ConvertCommand.self, AssignCommand.self, MapCommand.self, AccessCommand.self, JourneyTimesCommand.self, CatchmentsCommand.self, GapCommand.self, SIICommand.self, SummariesCommand.self, FoodVanCommand.self]
     )
 
     /// Runs the command; library errors that carry advice are worded with this tool's flags.
