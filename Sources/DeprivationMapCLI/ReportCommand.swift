@@ -99,6 +99,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports/REGION).", valueName: "dir"))
     var output: String?
 
+    @Flag(help: "Every ICB of England: one report each in -o DIR (DIR/<code>-<name>/), and DIR/index.html ranking the ICBs by the SII of need-adjusted GP supply, Core20 share and food-van targets over a national decile map; national inputs are read once and the reports built on every core.")
+    var allIcbs = false
+
     @Option(help: ArgumentHelp("Leaflet folder for the interactive map (default: Debian's libjs-leaflet, /usr/share/javascript/leaflet).", valueName: "dir"))
     var leaflet: String?
 
@@ -123,6 +126,12 @@ struct ReportCommand: ParsableCommand {
         if let stops, stops < 1 { throw ValidationError("--stops must be at least 1.") }
         if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot go together.") }
+        if allIcbs {
+            guard area.region == nil && area.icb == nil && area.district.isEmpty else { throw ValidationError("--all-icbs reports every ICB: leave out --region, --icb and --district.") }
+            guard depot == nil else { throw ValidationError("--all-icbs plans each ICB's van from its own default depot: leave out --depot.") }
+            guard travel.network == nil && travel.routerUrl == nil else { throw ValidationError("--all-icbs measures straight lines: networks are per region (leave out --network and --router-url).") }
+            return
+        }
         guard area.region != nil || area.icb != nil || !area.district.isEmpty else {
             throw ValidationError("say which region: --region \"Mid and South Essex\" (an ICB or district name), --icb QH8 or --district NAME.")
         }
@@ -131,6 +140,7 @@ struct ReportCommand: ParsableCommand {
     /// The output folder: -o, or reports/<region name as a file name>.
     func outputFolder() -> String {
         if let output { return output }
+        if allIcbs { return "reports/england" }
         let name = area.region.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? area.icb ?? area.district.joined(separator: "-")
         let slug = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { s, c in
             if !(c == "-" && s.hasSuffix("-")) { s.append(c) }
@@ -252,6 +262,10 @@ struct ReportCommand: ParsableCommand {
             networkNotes.append("no need-adjusted GP supply: the data folder has no \(DataFolder.gpPayments) (or give --weighted-patients FILE)")
         }
         input.inputFiles = files
+        if allIcbs {
+            try writeAllICBs(template: input, loaded: loaded, folder: folder, bar: bar, started: started)
+            return
+        }
         let report = try RegionReport.build(input, progress: bar.callback)
         step("joins, access, gap and food-van plan")
         bar.clear()
@@ -280,6 +294,36 @@ struct ReportCommand: ParsableCommand {
             printError("note: \(n)")
         }
         if let a = report.attribution { printError("attribution: \(a)") }
+    }
+
+    /// `--all-icbs`: each ICB's report from the national inputs read once, and the England page.
+    private func writeAllICBs(template: RegionReportInput, loaded: AreaOptions.Loaded, folder: String, bar: ProgressBar, started: Date) throws {
+        var national = loaded
+        if national.geography == nil {
+            let files = data.geographyFiles(for: loaded.areas.vintage)
+            guard !files.isEmpty else { throw ValidationError("--all-icbs needs the ONS lookups of the data folder (lookups/…): pass --data DIR or set DEPRIVATION_MAP_DATA.") }
+            national.geography = try AreaGeography.read(paths: files)
+        }
+        let icbs = EnglandReport.icbs(of: national.geography!)
+        guard !icbs.isEmpty else { throw ValidationError("the ONS lookups name no ICB: --all-icbs needs lookups/lsoa21_sicbl24_icb24.csv.gz (or the 2011 one).") }
+        let frame = try national.frame()
+        let base = national
+        let england = try EnglandReport.write(icbs: icbs, national: frame, input: { icb in
+            var one = base
+            one.selection = RegionSelection(icb: icb.code)
+            var input = template
+            input.frame = try one.frame()
+            return input
+        }, to: folder, progress: bar.callback)
+        bar.clear()
+        let index = URL(fileURLWithPath: folder).standardizedFileURL.appendingPathComponent("index.html").path
+        print("England: \(england.icbs.count) ICB reports and the England page: \(index)")
+        guard !quiet else { return }
+        printError("\(england.icbs.count) of \(icbs.count) ICBs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        for (code, why) in england.failures.sorted(by: { $0.key < $1.key }) { printError("note: no report for \(code): \(why)") }
+        if let top = england.icbs.first, let sii = top.gpSII {
+            printError("largest gradient in need-adjusted GP supply: \(top.name) (SII \(String(format: "%.2f", sii)) GP FTE per 10,000 weighted patients)")
+        }
     }
 
     /// Refuses early, naming every missing default file and how to get it.

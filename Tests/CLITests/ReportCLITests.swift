@@ -191,6 +191,47 @@ struct ReportCLITests {
         #expect(seen["unknown_message"] as? String == "ZZ999ZZ is not a postcode of this region.")
     }
 
+    @Test("report --all-icbs: 42 ICB reports and an England page; in Chromium it draws every LSOA and ranks 42 ICBs, every number equal to england-icbs.csv, each link a report; the ICB's figures equal its own report's; the SII ranking holds")
+    func allICBs() throws {
+        let folder = scratch.path("england")
+        let run = try CLI.run(["report", "--all-icbs", "--draws", "2000", "-o", folder], environment: env)
+        #expect(run.status == 0, "\(run.stderr.suffix(3000))")
+        #expect(run.stdout.hasPrefix("England: 42 ICB reports"))
+        let rows = try Self.csv(folder + "/england-icbs.csv")
+        #expect(rows.count == 43)
+        let h = rows[0]
+        func col(_ r: [String], _ name: String) -> String { r[h.firstIndex(of: name)!] }
+        #expect(Set(rows.dropFirst().map { col($0, "icb_code") }).count == 42)
+        // Every folder is a report, and the England page links to it.
+        let (dom, console) = try Self.render(folder + "/index.html")
+        #expect(console.count == 1 && console[0].contains("england ready: 43 rows, 33755 points"), "\(console)")
+        #expect(try Self.checkNumbers(dom: dom, folder: folder) > 42 * 8)
+        for r in rows.dropFirst() {
+            #expect(FileManager.default.fileExists(atPath: folder + "/" + col(r, "folder") + "/index.html"))
+            #expect(dom.contains("href=\"\(col(r, "folder"))/index.html\""))
+        }
+        // Ranked by the SII, largest first; ICBs without one last.
+        let sii = rows.dropFirst().map { Double(col($0, "gp_sii")) }
+        let known = sii.compactMap { $0 }
+        #expect(known == known.sorted(by: >) && known.count >= 30)
+        #expect(sii.drop { $0 != nil }.allSatisfy { $0 == nil })
+        // Mid and South Essex: its row equals its own report's tables (LSOAs, Core20 people, the SII, the van).
+        let mse = try #require(rows.first { col($0, "icb_code") == "QH8" })
+        let report = folder + "/" + col(mse, "folder")
+        #expect(Int(col(mse, "lsoas")) == (try Self.icbCodes("QH8")).count)
+        let sii2 = try Self.csv(report + "/gp-need-adjusted-sii.csv")
+        #expect(sii2.first { $0[0] == "region" }?[1] == col(mse, "gp_sii"))
+        let figures = try Self.csv(report + "/food-van-figures.csv")
+        #expect(figures.first { $0[0] == "covered_population" }?[1] == col(mse, "van_covered_population"))
+        let core = try Self.csv(report + "/areas.csv")
+        let ch = core[0]
+        let core20 = core.dropFirst().filter { Int($0[ch.firstIndex(of: "imd_decile")!]).map { $0 <= 2 } ?? false }
+            .reduce(0.0) { $0 + Double($1[ch.firstIndex(of: "population")!])! }
+        #expect(String(format: "%.0f", core20) == col(mse, "core20_population"))
+        // No page loads anything from the network.
+        #expect(!Self.loadsFromNetwork(try String(contentsOfFile: folder + "/index.html", encoding: .utf8)))
+    }
+
     @Test("A second ICS by NHS code (Devon, QJK): its own areas, its own numbers; a spread-out region still gets a van plan")
     func devon() throws {
         let folder = scratch.path("devon")

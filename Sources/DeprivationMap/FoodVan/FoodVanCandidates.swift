@@ -61,4 +61,24 @@ struct FoodVanCandidates {
 
     /// "Name (id)", or the id when the name is the id.
     func label(_ j: Int) -> String { names[j] == ids[j] ? ids[j] : "\(names[j]) (\(ids[j]))" }
+
+    /// Leaves out the candidates a day cannot reach: with straight-line travel, those whose drive
+    /// from the depot and back plus the time at the stop is longer than the day (in a wide
+    /// region, such as a large ICB, a central depot cannot reach its far corners). They are named;
+    /// target areas left without a candidate are then named by the cover. Other travel models
+    /// keep every candidate (the route planner says which stop does not fit).
+    mutating func dropBeyondDay(spec: FoodVanSpec) {
+        guard case .straightLine(let speed, let detour) = spec.travel, speed > 0 else { return }
+        var keep: [Int] = [], dropped: [String] = []
+        for i in points.indices {
+            let km = FoodVanPlanner.distance(spec.depot.point, points[i]) / 1000 * detour
+            let minutes = 2 * km / speed * 60 + spec.stopMinutes
+            if minutes <= spec.dayMinutes { keep.append(i) } else { dropped.append(ids[i]) }
+        }
+        guard !dropped.isEmpty, !keep.isEmpty else { return }
+        ids = keep.map { ids[$0] }; names = keep.map { names[$0] }; points = keep.map { points[$0] }
+        if area.count == keep.count + dropped.count { area = keep.map { area[$0] } }
+        diagnostics.note("\(dropped.count) candidate stops are beyond a day's round trip from the depot (there and back at \(Int(speed)) km/h × \(detour) plus \(Int(spec.stopMinutes)) minutes at the stop, over \(Int(spec.dayMinutes)) minutes) and are left out: \(list(dropped))",
+                         codes: dropped, advice: "give \(Setting.depot) nearer them, raise \(Setting.dayMinutes), or plan the far part of the region as a region of its own")
+    }
 }

@@ -46,8 +46,9 @@ public enum FoodVanPlanner {
         let targets = try FoodVanTargets(region: region, records: records, population: population, origins: origins,
                                          regionDescription: frame.regionDescription, stores: stores, storeTree: storeTree, spec: spec)
         notes += targets.diagnostics
-        let candidates = try spec.sites.map { try FoodVanCandidates(sites: $0, polygons: polygons, region: region, regionDescription: frame.regionDescription) }
+        var candidates = try spec.sites.map { try FoodVanCandidates(sites: $0, polygons: polygons, region: region, regionDescription: frame.regionDescription) }
             ?? FoodVanCandidates(targets: targets, region: region)
+        candidates.dropBeyondDay(spec: spec)
         notes += candidates.diagnostics
         if let p = spec.stops, p > candidates.points.count {
             throw FoodVanError.tooManyStops(requested: p, candidates: candidates.points.count, what: candidates.source)

@@ -42,5 +42,6 @@ public struct FinancialYear: Sendable, Hashable, Comparable, Codable, CustomStri
         return Set(matches).count == 1 ? matches[0] : nil
     }
 
+    /// The earlier financial year first.
     public static func < (a: FinancialYear, b: FinancialYear) -> Bool { a.startYear < b.startYear }
 }

@@ -68,6 +68,13 @@ public enum ReportWriter {
     ///   (nor under a temporary name) when it throws.
     @discardableResult
     public static func write(_ report: RegionReport, to directory: String) throws -> [String] {
+        try write(report, to: directory, staged: false)
+    }
+
+    /// Writes the report; `staged` when `directory` lies in a temporary folder that is itself
+    /// put in place later (the England run): then its rename is not a commit of the process's
+    /// outputs, and an interrupt still removes everything.
+    static func write(_ report: RegionReport, to directory: String, staged: Bool) throws -> [String] {
         try checkDestination(directory)
         let fm = FileManager.default
         let url = URL(fileURLWithPath: directory).standardizedFileURL
@@ -136,6 +143,11 @@ public enum ReportWriter {
 
         // Swap into place: the earlier report (if any) moves aside, the new one in, the old one goes.
         // An interrupt waits for the two renames, so the earlier report is never left aside.
+        if staged {
+            guard rename(temporary, url.path) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }
+            committed = true
+            return written
+        }
         var old: String?
         try TemporaryFileRegistry.shared.committing {
             if fm.fileExists(atPath: url.path) {
