@@ -179,7 +179,7 @@ struct GapCommand: ParsableCommand {
             let geojson = MapOutput.sibling(of: output, extension: "geojson")
             report = try GapReport(result, title: title ?? "Access to \(prepared.services.kind) and deprivation",
                                    higherIsBetter: result.measure.catchment != nil || result.measure == .within,
-                                   grouping: "IMD deciles of the areas (\(prepared.frame.deprivation.summary)), population-weighted",
+                                   grouping: "national IMD deciles of the areas (\(prepared.frame.deprivation.summary); national, not local, deprivation quantiles), population-weighted",
                                    notes: result.diagnostics.map(Wording.note), inputs: prepared.files, attribution: attribution)
             let layer = result.layer()
             try MapOutput.writeGeoJSON(layer, to: geojson, attribution: attribution)

@@ -65,12 +65,15 @@ struct FoodVanCandidates {
     /// Leaves out the candidates a day cannot reach: with straight-line travel, those whose drive
     /// from the depot and back plus the time at the stop is longer than the day (in a wide
     /// region, such as a large ICB, a central depot cannot reach its far corners). They are named;
-    /// target areas left without a candidate are then named by the cover. Other travel models
-    /// keep every candidate (the route planner says which stop does not fit).
+    /// target areas left without a candidate are then named by the cover. Only when the planner
+    /// chooses how many stops (no number asked for), and never a fixed site: an explicit request
+    /// that cannot be met is refused by the route planner, naming the stop. Other travel models
+    /// keep every candidate.
     mutating func dropBeyondDay(spec: FoodVanSpec) {
-        guard case .straightLine(let speed, let detour) = spec.travel, speed > 0 else { return }
+        guard spec.stops == nil, case .straightLine(let speed, let detour) = spec.travel, speed > 0 else { return }
         var keep: [Int] = [], dropped: [String] = []
         for i in points.indices {
+            if spec.siteConstraints.fixed[ids[i].lowercased()] != nil || spec.siteConstraints.fixed[names[i].lowercased()] != nil { keep.append(i); continue }
             let km = FoodVanPlanner.distance(spec.depot.point, points[i]) / 1000 * detour
             let minutes = 2 * km / speed * 60 + spec.stopMinutes
             if minutes <= spec.dayMinutes { keep.append(i) } else { dropped.append(ids[i]) }

@@ -162,7 +162,7 @@ public struct RegionReport: Sendable {
         var gapUnavailable: String?
         do {
             gap = try GapReport(supply, title: "GP supply and deprivation", higherIsBetter: true,
-                                grouping: "IMD deciles of the areas (\(frame.deprivation.summary)), population-weighted",
+                                grouping: "national IMD deciles of the areas (\(frame.deprivation.summary); national, not local, deprivation quantiles), population-weighted",
                                 unit: input.gpCapacity != nil ? "GP FTE per 100,000 people" : supply.unit,
                                 inputs: input.inputFiles, attribution: attribution)
         } catch let error as SIIError {
