@@ -81,7 +81,9 @@ public struct EnglandReport: Sendable {
     ///   - icbs: the ICBs to report.
     ///   - national: the frame of all England (for the decile map).
     ///   - input: each ICB's report input (its frame, the national services read once).
+    ///   - directory: the folder of the run (replaced as a whole).
     ///   - workers: reports built at once (one GEOS and PROJ context each).
+    ///   - progress: called as each ICB's report is done.
     /// - Throws: ``ReportError`` or writer errors; an ICB whose report fails is named in ``failures``.
     public static func write(icbs: [ICB], national: AnalysisFrame, input: @Sendable (ICB) throws -> RegionReportInput, to directory: String,
                              workers: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressCallback? = nil) throws -> EnglandReport {
