@@ -38,7 +38,7 @@ struct SIICommand: ParsableCommand {
     @Option(help: ArgumentHelp("Confidence level of the input limits (phe_sii assumes 95).", valueName: "percent"))
     var inputConfidence = 95.0
 
-    @Option(help: ArgumentHelp("Multiply the SII and its limits (100 for percentages; negative flips the polarity and inverts the RII).", valueName: "number"))
+    @Option(help: ArgumentHelp("Multiply the SII and its limits (100 for percentages; a negative one, written --multiplier=-100, flips the polarity and inverts the RII).", valueName: "number"))
     var multiplier = 1.0
 
     @Option(help: ArgumentHelp("Confidence level of the output limits, in percent (repeatable: 95 and 99.8 from one set of draws).", valueName: "percent"))

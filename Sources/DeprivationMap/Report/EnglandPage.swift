@@ -15,9 +15,7 @@ enum EnglandPage {
         <link rel="icon" href="data:,">
         <title>Deprivation and access to services: England by ICB</title>
         <style>
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
-        main{max-width:1200px;margin:0 auto;padding:1rem 1.5rem 3rem}
-        h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.25rem}
+        \(ReportPage.commonStyle)
         table{border-collapse:collapse;background:#fff;margin:.5rem 0;font-size:.9rem}
         th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left}
         .note{color:#555;font-size:.9rem}.legend span{display:inline-block;width:1.1rem;height:.8rem;margin:0 .2rem 0 .6rem;border:1px solid #999;vertical-align:middle}

@@ -163,20 +163,7 @@ public struct EnglandReport: Sendable {
         try MapOutput.writeText(EnglandPage.html(england, table: table), to: staging + "/index.html")
         try MapOutput.writeText("deprivation-map report\n", to: staging + "/" + ReportWriter.marker)
 
-        var old: String?
-        try TemporaryFileRegistry.shared.committing {
-            if fm.fileExists(atPath: url.path) {
-                old = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).old-\(getpid())"
-                guard rename(url.path, old!) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }
-            }
-            guard rename(staging, url.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                if let old { rename(old, url.path) }
-                throw ReportError.notWritable(path: directory, reason: reason)
-            }
-            committed = true
-        }
-        if let old { try? fm.removeItem(atPath: old) }
+        try ReportWriter.swapIntoPlace(staging, url, directory: directory) { committed = true }
         return england
     }
 

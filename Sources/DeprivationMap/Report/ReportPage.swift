@@ -86,6 +86,13 @@ public enum ReportPage {
         return h
     }
 
+    /// The style shared by the region page and the England page: fonts, width, headings.
+    static let commonStyle = """
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
+    main{max-width:1100px;margin:0 auto;padding:1rem 1.5rem 3rem}
+    h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.25rem}
+    """
+
     /// The document head, the style sheet and the title.
     static func head(_ report: RegionReport) -> String {
         let h = """
@@ -97,9 +104,7 @@ public enum ReportPage {
         <link rel="icon" href="data:,">
         <title>\(escape(report.title))</title>
         <style>
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
-        main{max-width:1100px;margin:0 auto;padding:1rem 1.5rem 3rem}
-        h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.25rem}
+        \(commonStyle)
         .sub{color:#555;margin:.2rem 0 1rem}
         .cards{display:flex;flex-wrap:wrap;gap:.75rem}.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:10rem}
         .card b{display:block;font-size:1.35rem}

@@ -141,17 +141,24 @@ public enum ReportWriter {
         try MapOutput.writeText(ReportPage.html(report, tables: tables), to: path("index.html"))
         try MapOutput.writeText("deprivation-map report\n", to: temporary + "/" + marker)
 
-        // Swap into place: the earlier report (if any) moves aside, the new one in, the old one goes.
-        // An interrupt waits for the two renames, so the earlier report is never left aside.
         if staged {
             guard rename(temporary, url.path) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }
             committed = true
             return written
         }
+        try swapIntoPlace(temporary, url, directory: directory) { committed = true }
+        return written
+    }
+
+    /// Puts the finished folder `temporary` at `url`: the earlier folder (if any) moves aside,
+    /// the new one in, the old one goes. An interrupt waits for the two renames, so the earlier
+    /// folder is never left aside; `committed` runs once the new folder is in place.
+    static func swapIntoPlace(_ temporary: String, _ url: URL, directory: String, committed: () -> Void) throws {
+        let fm = FileManager.default
         var old: String?
         try TemporaryFileRegistry.shared.committing {
             if fm.fileExists(atPath: url.path) {
-                old = parent + "/.\(url.lastPathComponent).old-\(getpid())"
+                old = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).old-\(getpid())"
                 guard rename(url.path, old!) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }
             }
             guard rename(temporary, url.path) == 0 else {
@@ -159,9 +166,8 @@ public enum ReportWriter {
                 if let old { rename(old, url.path) }
                 throw ReportError.notWritable(path: directory, reason: reason)
             }
-            committed = true
+            committed()
         }
         if let old { try? fm.removeItem(atPath: old) }
-        return written
     }
 }
