@@ -165,6 +165,10 @@ struct NeedAdjustedSupplyTests {
         #expect(throws: NeedAdjustedSupplyError.noIMDScores(path: try workforce(), year: FinancialYear(startYear: 2023), available: [FinancialYear(startYear: 2022)])) {
             try NeedAdjustedSupply.read(workforce: try workforce(), payments: payments, workforceYear: FinancialYear("2023/24"))
         }
+        // A year given against the one in the file name: refused, naming both.
+        #expect(throws: NeedAdjustedSupplyError.yearsDisagree(path: payments, named: FinancialYear(startYear: 2022), given: FinancialYear(startYear: 2023))) {
+            try NeedAdjustedSupply.read(workforce: try workforce(), payments: payments, paymentsYear: FinancialYear("2023/24"))
+        }
         let unnamed = try write("payments.csv", try String(contentsOfFile: payments, encoding: .utf8))
         #expect(throws: NeedAdjustedSupplyError.paymentsYearUnknown(path: unnamed)) { try NeedAdjustedSupply.read(workforce: try workforce(), payments: unnamed) }
         #expect(try NeedAdjustedSupply.read(workforce: try workforce(), payments: unnamed, paymentsYear: FinancialYear("2022/23")).practices.count == 3)

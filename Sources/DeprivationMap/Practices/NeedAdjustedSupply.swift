@@ -136,7 +136,9 @@ public struct NeedAdjustedSupply: Sendable, Codable {
     /// - Throws: ``NeedAdjustedSupplyError``, or a CSV error for an unreadable file.
     public static func read(workforce: String, payments: String, paymentsYear: FinancialYear? = nil, workforceYear: FinancialYear? = nil,
                             fteColumn: String = "TOTAL_GP_EXTGL_FTE", handling: Handling = .checked) throws -> NeedAdjustedSupply {
-        guard let paymentsYear = paymentsYear ?? FinancialYear.named(in: payments) else { throw NeedAdjustedSupplyError.paymentsYearUnknown(path: payments) }
+        let named = FinancialYear.named(in: payments)
+        if let given = paymentsYear, let named, given != named { throw NeedAdjustedSupplyError.yearsDisagree(path: payments, named: named, given: given) }
+        guard let paymentsYear = paymentsYear ?? named else { throw NeedAdjustedSupplyError.paymentsYearUnknown(path: payments) }
         let year = workforceYear ?? paymentsYear
 
         let w = try CSVTable(path: workforce)

@@ -6,6 +6,8 @@ public enum NeedAdjustedSupplyError: Error, Sendable, Equatable, AdvisedError {
     case missingColumn(path: String, column: String, columns: [String])
     /// The payments file's financial year is neither given nor in its name.
     case paymentsYearUnknown(path: String)
+    /// The payments file's name says one financial year and the year given is another.
+    case yearsDisagree(path: String, named: FinancialYear, given: FinancialYear)
     /// The workforce table has no rows for the year; `available` are the years it has.
     case yearMissing(path: String, year: FinancialYear, available: [FinancialYear])
     /// The workforce year has no practice IMD scores, so no quintiles; `available` are the years with scores.
@@ -21,6 +23,8 @@ public enum NeedAdjustedSupplyError: Error, Sendable, Equatable, AdvisedError {
             return "\(path) has no column '\(column)'; its columns are \(columns.prefix(30).joined(separator: ", "))"
         case .paymentsYearUnknown(let path):
             return "the financial year of \(path) is not in its name (as 2022-23)"
+        case .yearsDisagree(let path, let named, let given):
+            return "\(path) is named for the financial year \(named), but \(given) was given as its year"
         case .yearMissing(let path, let year, let available):
             return "\(path) has no rows for the financial year \(year); it has \(available.map(\.description).joined(separator: ", "))"
         case .noIMDScores(let path, let year, let available):
@@ -37,6 +41,7 @@ public enum NeedAdjustedSupplyError: Error, Sendable, Equatable, AdvisedError {
         switch self {
         case .missingColumn: return "give the NHS England workforce table and the NHS payments file with their published column names"
         case .paymentsYearUnknown: return "give \(Setting.paymentsYear), such as 2022/23"
+        case .yearsDisagree(_, let named, _): return "leave out \(Setting.paymentsYear) (the file is of \(named)), or give the payments file of the year you mean"
         case .yearMissing, .noIMDScores: return "choose one of those years with \(Setting.workforceYear)"
         case .duplicatePractice: return "keep one row per practice and financial year"
         case .noPractices: return "check that both files cover the same practices (codes such as A81001)"
