@@ -5,12 +5,16 @@ import Foundation
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a shapefile, GeoJSON or CSV point file to GeoJSON or a shapefile.",
+        abstract: "Convert a shapefile, GeoJSON or CSV point file to GeoJSON, a shapefile or a GeoPackage.",
         discussion: """
             GeoJSON output follows RFC 7946: WGS84 longitude/latitude (EPSG:4326 unless --to-crs \
             says otherwise), exterior rings counter-clockwise, coordinates rounded to --precision \
             decimals, properties in the input's field order; the same input gives the same bytes. \
-            Shapefile output keeps the input's CRS unless --to-crs is given, and is written in UTF-8.
+            Shapefile output keeps the input's CRS unless --to-crs is given, and is written in UTF-8. \
+            GeoPackage output (.gpkg, OGC GeoPackage 1.3 through SQLite) keeps the input's CRS too: \
+            one table named after the file, geometries with their envelopes, and an R-tree spatial \
+            index that QGIS and GDAL use; a layer mixing single and multi geometries is written as \
+            multi. Reading .gpkg is not supported yet.
 
             Conditions: --where FIELD=VALUE keeps features whose field equals VALUE; also FIELD!=VALUE, \
             FIELD^=PREFIX (starts with), FIELD<N, FIELD<=N, FIELD>N, FIELD>=N. Several conditions on \
@@ -24,10 +28,10 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "Input file (.shp, .geojson/.json or .csv).")
     var input: String
 
-    @Option(name: [.short, .long], help: "Output file (.geojson/.json or .shp).")
+    @Option(name: [.short, .long], help: "Output file (.geojson/.json, .shp or .gpkg).")
     var output: String
 
-    @Option(name: .customLong("to-crs"), help: "CRS of the output, e.g. EPSG:27700 (default: EPSG:4326 for GeoJSON, the input's CRS for shapefiles).")
+    @Option(name: .customLong("to-crs"), help: "CRS of the output, e.g. EPSG:27700 (default: EPSG:4326 for GeoJSON, the input's CRS for shapefiles and GeoPackages).")
     var toCRS: String?
 
     @Option(help: "Decimal places for GeoJSON coordinates (0-15; 6 is about 10 cm).")

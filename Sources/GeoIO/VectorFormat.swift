@@ -10,6 +10,8 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
     case geoJSON = "GeoJSON"
     /// Delimited text of points (`.csv`, `.tsv`, `.txt`, optionally gzip-compressed `.csv.gz`); read only.
     case csv = "CSV"
+    /// OGC GeoPackage (`.gpkg`), written through SQLite; reading is not supported yet.
+    case geoPackage = "GPKG"
 
     /// The format of `path`, from its extension.
     /// - Throws: ``VectorFormatError/unknownFormat(path:)``.
@@ -24,6 +26,7 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
         case "shp", "dbf", "shx": return .shapefile
         case "geojson", "json": return .geoJSON
         case "csv", "tsv", "txt": return .csv
+        case "gpkg": return .geoPackage
         default: throw VectorFormatError.unknownFormat(path: path)
         }
     }
@@ -37,15 +40,19 @@ public enum VectorFormatError: Error, Sendable, Equatable, CustomStringConvertib
     case isFolder(path: String)
     /// The format cannot be written.
     case cannotWrite(path: String, format: VectorFormat)
+    /// The format cannot be read (yet).
+    case cannotRead(path: String, format: VectorFormat)
 
     public var description: String {
         switch self {
         case .unknownFormat(let path):
-            return "\(path): unknown format. Use a .shp, .geojson/.json or .csv file."
+            return "\(path): unknown format. Use a .shp, .geojson/.json, .csv or (to write) .gpkg file."
         case .isFolder(let path):
             return "\(path) is a folder, not a file: give the path of a .shp, .geojson or .csv file inside it."
+        case .cannotRead(let path, let format):
+            return "\(path): reading \(format.rawValue) is not supported yet; convert it first, e.g. ogr2ogr -f GeoJSON out.geojson \(URL(fileURLWithPath: path).lastPathComponent)."
         case .cannotWrite(let path, let format):
-            return "\(path): writing \(format.rawValue) is not supported; write .geojson or .shp."
+            return "\(path): writing \(format.rawValue) is not supported; write .geojson, .shp or .gpkg."
         }
     }
 }
@@ -104,6 +111,8 @@ public enum VectorReader {
             if let crs = options.crs { csv.crs = crs }
             if let encoding = options.encoding { csv.encoding = encoding }
             return try CSVPointReader.read(path: path, options: csv)
+        case .geoPackage:
+            throw VectorFormatError.cannotRead(path: path, format: .geoPackage)
         }
     }
 }

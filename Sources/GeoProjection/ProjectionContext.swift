@@ -155,6 +155,16 @@ public final class ProjectionContext {
         return String(cString: wkt)
     }
 
+    /// The CRS as OGC WKT 1 (GDAL's dialect), as GeoPackage's `gpkg_spatial_ref_sys` holds it.
+    /// - Throws: ``ProjectionError/unknownCRS(definition:reason:)``.
+    public func ogcWKT(for crs: CRS) throws -> String {
+        let object = try makeCRSObject(crs)
+        guard let wkt = proj_as_wkt(handle, object.pointer, PJ_WKT1_GDAL, nil) else {
+            throw ProjectionError.unknownCRS(definition: crs.definition, reason: "PROJ cannot write it as WKT: \(lastError())")
+        }
+        return String(cString: wkt)
+    }
+
     /// The area where `crs` is meant to be used (PROJ's area of use, from the EPSG database), in
     /// the CRS's own units: degrees for a geographic CRS, metres for British National Grid
     /// (about −104,000 to 689,000 E and −16,600 to 1,257,000 N). `nil` when PROJ has no area of use

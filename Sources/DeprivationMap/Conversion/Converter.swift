@@ -168,6 +168,10 @@ public enum Converter {
             writeNotes = report.notes
         case .csv:
             throw VectorFormatError.cannotWrite(path: output, format: .csv)
+        case .geoPackage:
+            let name = URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent
+            let report = try GeoPackageWriter.write([GeoPackageWriter.Layer(name: name, layer: layer)], to: output, projection: projection, attribution: attribution)
+            writeNotes = report.notes
         }
 
         return ConversionReport(input: input, output: output, outputFormat: outputFormat, featuresRead: read.features.count,
