@@ -5,7 +5,7 @@
 // LLVMFuzzerTestOneInput; libFuzzer supplies main().
 import PackageDescription
 
-let fuzzTargets = ["FuzzShapefile", "FuzzGeoJSON", "FuzzCSVPoints", "FuzzIMDTable", "FuzzZip", "FuzzGzip", "FuzzOSMExtract"]
+let fuzzTargets = ["FuzzShapefile", "FuzzGeoJSON", "FuzzCSVPoints", "FuzzIMDTable", "FuzzZip", "FuzzGzip", "FuzzOSMExtract", "FuzzGeoPackage"]
 
 let package = Package(
     name: "DeprivationMapFuzz",

@@ -14,7 +14,9 @@ struct ConvertCommand: ParsableCommand {
             GeoPackage output (.gpkg, OGC GeoPackage 1.3 through SQLite) keeps the input's CRS too: \
             one table named after the file, geometries with their envelopes, and an R-tree spatial \
             index that QGIS and GDAL use; a layer mixing single and multi geometries is written as \
-            multi. Reading .gpkg is not supported yet.
+            multi. A GeoPackage input is read through SQLite too: its one feature layer, or the one \
+            --layer names (`info FILE.gpkg` lists them); z and m values are dropped (and said), \
+            curves are refused.
 
             Conditions: --where FIELD=VALUE keeps features whose field equals VALUE; also FIELD!=VALUE, \
             FIELD^=PREFIX (starts with), FIELD<N, FIELD<=N, FIELD>N, FIELD>=N. Several conditions on \
@@ -25,7 +27,7 @@ struct ConvertCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Input file (.shp, .geojson/.json or .csv).")
+    @Argument(help: "Input file (.shp, .geojson/.json, .csv or .gpkg).")
     var input: String
 
     @Option(name: [.short, .long], help: "Output file (.geojson/.json, .shp or .gpkg).")

@@ -13,7 +13,7 @@ struct InfoCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The file to describe (.shp, .geojson/.json or .csv).")
+    @Argument(help: "The file to describe (.shp, .geojson/.json, .csv or .gpkg; a GeoPackage's layers are listed).")
     var file: String
 
     @OptionGroup var input: InputOptions
@@ -29,6 +29,22 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         InterruptHandling.install()
+        // A GeoPackage: its feature layers first; with several and none chosen, the list is the answer.
+        if (try? VectorFormat.detect(path: file)) == .geoPackage {
+            let layers = try GeoPackageReader.layers(path: file)
+            if !json {
+                print("Layers (\(layers.count)):")
+                for l in layers { print("  \(l.name): \(l.geometryType.lowercased()), \(l.features) features, SRS \(l.srsID)") }
+            }
+            if input.layer == nil && layers.count > 1 {
+                if json {
+                    let data = try JSONSerialization.data(withJSONObject: ["path": file, "layers": layers.map(\.name)], options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                }
+                else { print("Choose one with --layer NAME for its details.") }
+                return
+            }
+        }
         let bar = ProgressBar(quiet: quiet)
         let callback = bar.callback
         let summary = try LayerInspector.summarize(path: file, options: input.readOptions, checkValidity: !noValidity) { done, total in

@@ -18,6 +18,8 @@ public struct ReadReport: Sendable, Hashable {
     public var encodingFallbacks: [Int] = []
     /// CSV lines skipped because they had no coordinates, with the reason.
     public var skippedLines: [SkippedLine] = []
+    /// Other things the reader did that change what was read (GeoPackage z or m values dropped).
+    public var otherNotes: [String] = []
 
     /// A CSV line left out of the layer.
     public struct SkippedLine: Sendable, Hashable {
@@ -54,7 +56,7 @@ public struct ReadReport: Sendable, Hashable {
             let more = skippedLines.count > 10 ? ", … (\(skippedLines.count) in all)" : ""
             lines.append("\(skippedLines.count) line(s) skipped: \(shown)\(more)")
         }
-        return lines
+        return lines + otherNotes
     }
 }
 

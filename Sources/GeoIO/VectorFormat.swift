@@ -10,7 +10,7 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
     case geoJSON = "GeoJSON"
     /// Delimited text of points (`.csv`, `.tsv`, `.txt`, optionally gzip-compressed `.csv.gz`); read only.
     case csv = "CSV"
-    /// OGC GeoPackage (`.gpkg`), written through SQLite; reading is not supported yet.
+    /// OGC GeoPackage (`.gpkg`), read and written through SQLite (one feature layer at a time when reading).
     case geoPackage = "GPKG"
 
     /// The format of `path`, from its extension.
@@ -40,17 +40,14 @@ public enum VectorFormatError: Error, Sendable, Equatable, CustomStringConvertib
     case isFolder(path: String)
     /// The format cannot be written.
     case cannotWrite(path: String, format: VectorFormat)
-    /// The format cannot be read (yet).
-    case cannotRead(path: String, format: VectorFormat)
+
 
     public var description: String {
         switch self {
         case .unknownFormat(let path):
-            return "\(path): unknown format. Use a .shp, .geojson/.json, .csv or (to write) .gpkg file."
+            return "\(path): unknown format. Use a .shp, .geojson/.json, .csv or .gpkg file."
         case .isFolder(let path):
             return "\(path) is a folder, not a file: give the path of a .shp, .geojson or .csv file inside it."
-        case .cannotRead(let path, let format):
-            return "\(path): reading \(format.rawValue) is not supported yet; convert it first, e.g. ogr2ogr -f GeoJSON out.geojson \(URL(fileURLWithPath: path).lastPathComponent)."
         case .cannotWrite(let path, let format):
             return "\(path): writing \(format.rawValue) is not supported; write .geojson, .shp or .gpkg."
         }
@@ -62,13 +59,16 @@ public struct VectorReadOptions: Sendable, Hashable {
     /// The input's CRS: required for a shapefile without `.prj` and for CSV columns whose names do
     /// not tell; overrides what the file says otherwise.
     public var crs: CRS?
+    /// The layer of a GeoPackage to read; the only one when `nil`.
+    public var layer: String?
     /// Text encoding of a shapefile's `.dbf` or of a CSV file.
     public var encoding: TextEncoding?
     /// CSV column choices (the `crs` and `encoding` above take precedence over these).
     public var csv: CSVPointOptions
 
     /// Creates options.
-    public init(crs: CRS? = nil, encoding: TextEncoding? = nil, csv: CSVPointOptions = CSVPointOptions()) {
+    public init(crs: CRS? = nil, encoding: TextEncoding? = nil, csv: CSVPointOptions = CSVPointOptions(), layer: String? = nil) {
+        self.layer = layer
         self.crs = crs
         self.encoding = encoding
         self.csv = csv
@@ -112,7 +112,7 @@ public enum VectorReader {
             if let encoding = options.encoding { csv.encoding = encoding }
             return try CSVPointReader.read(path: path, options: csv)
         case .geoPackage:
-            throw VectorFormatError.cannotRead(path: path, format: .geoPackage)
+            return try GeoPackageReader.read(path: path, layer: options.layer, crs: options.crs)
         }
     }
 }

@@ -59,7 +59,7 @@ struct GeoPackageTests {
         #expect(codes == Set(areas.codes))
     }
 
-    @Test("Points from a CSV to .gpkg (Point layer, the CSV's CRS); a missing folder is refused and nothing is left behind; reading .gpkg says it is not supported yet")
+    @Test("Points from a CSV to .gpkg (Point layer, the CSV's CRS); a missing folder is refused and nothing is left behind")
     func pointsAndRefusals() throws {
         let out = scratch.path("stores.gpkg")
         let run = try CLI.run(["convert", try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv"), "-o", out])
@@ -69,7 +69,54 @@ struct GeoPackageTests {
         let missing = try CLI.run(["convert", try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv"), "-o", scratch.path("nope/x.gpkg")])
         #expect(missing.status != 0 && missing.stderr.contains("nope"))
         #expect(scratch.contents().sorted() == ["stores.gpkg"], "\(scratch.contents())")
-        let read = try CLI.run(["convert", out, "-o", scratch.path("again.geojson")])
-        #expect(read.status != 0 && read.stderr.contains("reading GPKG is not supported yet"), "\(read.stderr)")
+    }
+
+    /// The features of a GeoJSON file as parsed JSON (the header's attribution aside).
+    static func features(_ path: String) throws -> NSArray {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        return try #require(object?["features"] as? NSArray)
+    }
+
+    @Test("Reading: a GeoPackage written by ogr2ogr reads back as the same features as its source; several layers are listed and one is chosen with --layer; unknown layers, non-SQLite files, curves and 3D are each said plainly")
+    func reading() throws {
+        let ogr2ogr = try Self.tool("ogr2ogr")
+        let source = try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp")
+        let stores = try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv")
+        let two = scratch.path("two.gpkg")
+        #expect(try CLI.runTool(ogr2ogr, ["-f", "GPKG", two, source, "-nln", "areas"]).status == 0)
+        #expect(try CLI.runTool(ogr2ogr, ["-update", "-f", "GPKG", two, stores, "-oo", "X_POSSIBLE_NAMES=long_wgs", "-oo", "Y_POSSIBLE_NAMES=lat_wgs",
+                                          "-a_srs", "EPSG:4326", "-nln", "stores"]).status == 0)
+        // info lists the layers; without --layer a reader asks for one.
+        let info = try CLI.run(["info", two])
+        #expect(info.status == 0 && info.stdout.contains("areas: polygon, 720 features, SRS 27700") && info.stdout.contains("stores: point, 293 features, SRS 4326"), "\(info.stdout)")
+        let ask = try CLI.run(["convert", two, "-o", scratch.path("x.geojson")])
+        #expect(ask.status != 0 && ask.stderr.contains("has 2 feature layers: areas, stores. Choose one with --layer."), "\(ask.stderr)")
+        let unknown = try CLI.run(["convert", two, "--layer", "wards", "-o", scratch.path("x.geojson")])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no feature layer 'wards'; its layers are areas, stores"), "\(unknown.stderr)")
+        // The areas layer as GeoJSON: the same features as the shapefile's own conversion.
+        let fromGPKG = scratch.path("from-gpkg.geojson"), fromShp = scratch.path("from-shp.geojson")
+        #expect(try CLI.run(["convert", two, "--layer", "areas", "-o", fromGPKG]).status == 0)
+        #expect(try CLI.run(["convert", source, "-o", fromShp]).status == 0)
+        #expect(try Self.features(fromGPKG).isEqual(try Self.features(fromShp)), "ogr2ogr's GeoPackage reads back differently")
+        let points = try CLI.run(["info", two, "--layer", "stores"])
+        #expect(points.stdout.contains("Feature count: 293") && points.stdout.contains("EPSG:4326"), "\(points.stdout)")
+
+        // Not SQLite: named, with SQLite's reason.
+        let fake = scratch.path("fake.gpkg")
+        try "name,x,y\nA,1,2\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        let notDB = try CLI.run(["info", fake])
+        #expect(notDB.status != 0 && notDB.stderr.contains("fake.gpkg is not a GeoPackage") && notDB.stderr.contains("not a database"), "\(notDB.stderr)")
+        // Curves are refused with the feature id; 3D points are flattened, and said so.
+        let curveCSV = scratch.path("curve.csv"), curve = scratch.path("curve.gpkg")
+        try "id,WKT\n1,\"CIRCULARSTRING (0 0,1 1,2 0)\"\n".write(toFile: curveCSV, atomically: true, encoding: .utf8)
+        #expect(try CLI.runTool(ogr2ogr, ["-f", "GPKG", curve, curveCSV, "-a_srs", "EPSG:27700", "-nlt", "CIRCULARSTRING", "-nln", "arcs"]).status == 0)
+        let arcs = try CLI.run(["convert", curve, "-o", scratch.path("arcs.geojson")])
+        #expect(arcs.status != 0 && arcs.stderr.contains("layer arcs, feature 1: CircularString geometries (curves) are not supported"), "\(arcs.stderr)")
+        let z = scratch.path("z.gpkg")
+        #expect(try CLI.runTool(ogr2ogr, ["-f", "GPKG", z, stores, "-oo", "X_POSSIBLE_NAMES=long_wgs", "-oo", "Y_POSSIBLE_NAMES=lat_wgs", "-a_srs", "EPSG:4326",
+                                          "-dim", "XYZ", "-nln", "stores3d"]).status == 0)
+        let flat = try CLI.run(["convert", z, "-o", scratch.path("flat.geojson")])
+        #expect(flat.status == 0 && flat.stderr.contains("293 geometries of stores3d had z or m values; they were flattened to x/y"), "\(flat.stderr)")
+        #expect(!scratch.contents().contains("arcs.geojson"))
     }
 }

@@ -21,6 +21,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "CSV field separator (one character, or 'tab'); detected from the header when omitted.")
     var delimiter: String?
 
+    @Option(help: ArgumentHelp("The layer of a GeoPackage to read (`info FILE.gpkg` lists them); needed when it has several.", valueName: "name"))
+    var layer: String?
+
     func validate() throws {
         if let encoding, TextEncoding(codePage: encoding) == nil {
             throw ValidationError("unknown encoding '\(encoding)'; use UTF-8, ISO-8859-1 or Windows-1252.")
@@ -38,6 +41,6 @@ struct InputOptions: ParsableArguments {
         if let delimiter { csv.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first }
         return VectorReadOptions(crs: crs.map { CRS(definition: $0) },
                                  encoding: encoding.flatMap { TextEncoding(codePage: $0) },
-                                 csv: csv)
+                                 csv: csv, layer: layer)
     }
 }
