@@ -33,7 +33,8 @@ struct AccessCommand: ParsableCommand {
             confidence limits from --draws simulations with --seed), and the concentration index \
             (population-weighted fractional rank by IMD rank, most deprived first).
 
-            Outputs: OUT.geojson (areas with their values, RFC 7946), OUT.csv beside it and \
+            Outputs: OUT.geojson (areas with their values, RFC 7946; or OUT.gpkg, a GeoPackage in the \
+            areas' CRS), OUT.csv beside it and \
             OUT-summary.json with every figure printed.
             """
     )
@@ -49,8 +50,8 @@ struct AccessCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ["geojson", "json"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
-            throw ValidationError("-o must end in .geojson (the CSV and summary are written beside it).")
+        guard ["geojson", "json", "gpkg"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
+            throw ValidationError("-o must end in .geojson or .gpkg (the CSV and summary are written beside it).")
         }
     }
 
@@ -69,7 +70,7 @@ struct AccessCommand: ParsableCommand {
         let layer = result.layer()
         // All outputs or none.
         try OutputTransaction.perform {
-            try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+            try MapOutput.writeLayer(layer, to: output, attribution: attribution)
             try MapOutput.writeCSV(layer, to: csvPath)
             try MapOutput.writeJSON(result.summary(attribution: attribution, notes: notes), to: summaryPath)
         }

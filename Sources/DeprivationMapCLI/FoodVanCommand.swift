@@ -34,7 +34,7 @@ struct FoodVanCommand: ParsableCommand {
             neighbour and seeded random starts improved by 2-opt and Or-opt; the tour is cut \
             into --days days (default: as few as fit) with the longest day as short as possible.
 
-            Outputs: OUT.geojson (target areas with covered/stop, one LineString per day, the \
+            Outputs: OUT.geojson or OUT.gpkg (target areas with covered/stop, one LineString per day, the \
             stops with day, order, arrival, area, IMD decile, population covered and distance to \
             the nearest store, and the depot; feature_type says which), OUT.csv (the printable \
             schedule), OUT-areas.csv (every area in the deciles: targeted or not, and why) and \
@@ -117,8 +117,8 @@ struct FoodVanCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ["geojson", "json"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
-            throw ValidationError("-o must end in .geojson (the CSV files and summary are written beside it).")
+        guard ["geojson", "json", "gpkg"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
+            throw ValidationError("-o must end in .geojson or .gpkg (the CSV files and summary are written beside it).")
         }
         guard walkRadius > 0 else { throw ValidationError("--walk-radius must be a positive number of metres; got \(walkRadius).") }
         if let stops, stops < 1 { throw ValidationError("--stops must be at least 1.") }
@@ -264,7 +264,7 @@ struct FoodVanCommand: ParsableCommand {
             try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
             try MapOutput.writeTable(header: areaTable.header, rows: areaTable.rows, to: areasPath)
             try MapOutput.writeJSON(plan.summary(attribution: attribution, notes: plan.diagnostics.map(Wording.note)), to: summaryPath)
-            try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+            try MapOutput.writeLayer(layer, to: output, attribution: attribution)
             try MapOutput.writeTable(header: visits.header, rows: visits.rows, to: visitsPath)
             try MapOutput.writeText(ics, to: icsPath)
             for (route, sheet) in zip(plan.routes, daySheets) { try MapOutput.writeText(sheet, to: daySheetPath(route.day)) }

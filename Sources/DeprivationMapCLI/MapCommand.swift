@@ -23,7 +23,8 @@ struct MapCommand: ParsableCommand {
 
             Outputs: OUT.geojson (one feature per area, RFC 7946), OUT.csv beside it, \
             OUT-services.csv (each service with its area, ward and IMD decile) when services are \
-            given, OUT-wards.geojson/.csv with --wards. A table by IMD decile goes to standard output, \
+            given, OUT-wards.geojson/.csv with --wards (with -o OUT.gpkg the layers are GeoPackages in \
+            the areas' CRS). A table by IMD decile goes to standard output, \
             notes to standard error.
 
             Lookup rule for --lookup (LSOA 2011 ↔ 2021): unchanged and split areas copy their source's \
@@ -87,8 +88,8 @@ struct MapCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ["geojson", "json"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
-            throw ValidationError("-o must end in .geojson (the CSV is written beside it).")
+        guard ["geojson", "json", "gpkg"].contains(URL(fileURLWithPath: output).pathExtension.lowercased()) else {
+            throw ValidationError("-o must end in .geojson or .gpkg (the CSV is written beside it).")
         }
         guard !imd.isEmpty else { throw ValidationError("give at least one --imd file.") }
     }
@@ -98,7 +99,7 @@ struct MapCommand: ParsableCommand {
         let started = Date()
         let csvPath = MapOutput.sibling(of: output, extension: "csv")
         let outputs = [output, csvPath, MapOutput.sibling(of: output, suffix: "-services", extension: "csv"),
-                       MapOutput.sibling(of: output, suffix: "-wards", extension: "geojson"), MapOutput.sibling(of: output, suffix: "-wards", extension: "csv")]
+                       MapOutput.sibling(of: output, suffix: "-wards", extension: MapOutput.isGeoPackage(output) ? "gpkg" : "geojson"), MapOutput.sibling(of: output, suffix: "-wards", extension: "csv")]
         try OutputSafety.check(outputs: outputs, inputs: [areas, lookup, population, postcodes, region, wards, centroids] + imd + services.map { Self.split($0).1 })
         let bar = ProgressBar(quiet: quiet)
         let areaSet = try Areas.load(path: areas, codeField: codeField)
@@ -158,14 +159,14 @@ struct MapCommand: ParsableCommand {
         var written = [output, csvPath]
         // All outputs or none: each is renamed into place only when every one has been written.
         try OutputTransaction.perform {
-            try MapOutput.writeGeoJSON(layer, to: output, attribution: attribution)
+            try MapOutput.writeLayer(layer, to: output, attribution: attribution)
             try MapOutput.writeCSV(layer, to: csvPath)
             if !map.services.isEmpty {
                 try MapOutput.writeCSV(map.serviceLayer(), to: outputs[2])
                 written.append(outputs[2])
             }
             if let w = layers.wards, let wardLayer = map.wardLayer(wards: w) {
-                try MapOutput.writeGeoJSON(wardLayer, to: outputs[3], attribution: attribution)
+                try MapOutput.writeLayer(wardLayer, to: outputs[3], attribution: attribution)
                 try MapOutput.writeCSV(wardLayer, to: outputs[4])
                 written += [outputs[3], outputs[4]]
             }

@@ -31,7 +31,8 @@ struct ReportCommand: ParsableCommand {
             inlined: --leaflet, default Debian's libjs-leaflet) with an area panel, layers, \
             district and ward outlines and a postcode search, Core20 summary, access and SII \
             charts, wards most deprived first, verdict, van schedule and calendar, sources), \
-            wards.csv, areas.geojson/.csv, services.geojson/.csv, \
+            wards.csv, areas.geojson/.csv, services.geojson/.csv, report.gpkg (the areas, services \
+            and food-van layers as one GeoPackage for QGIS), \
             food-van.geojson, and the CSV tables behind every number on the page (core20.csv, \
             access-by-decile.csv, inverse-care-law.csv, inverse-care-law-statistics.csv, \
             food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv), the \

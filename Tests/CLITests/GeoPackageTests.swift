@@ -119,4 +119,26 @@ struct GeoPackageTests {
         #expect(flat.status == 0 && flat.stderr.contains("293 geometries of stores3d had z or m values; they were flattened to x/y"), "\(flat.stderr)")
         #expect(!scratch.contents().contains("arcs.geojson"))
     }
+
+    @Test("access -o OUT.gpkg and the report's report.gpkg: GDAL opens every layer, with as many features as the CSV tables beside them; the map's values are in the GeoPackage's columns")
+    func analysisOutputs() throws {
+        let env = ["DEPRIVATION_MAP_DATA": TestData.root.path]
+        let out = scratch.path("access.gpkg")
+        let run = try CLI.run(["access", "--region", "Southend-on-Sea", "--services", "supermarket=" + (try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv")),
+                               "-o", out], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let csv = try String(contentsOfFile: scratch.path("access.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)
+        let info = try CLI.runTool(try Self.tool("ogrinfo"), ["-ro", "-so", "-al", out])
+        #expect(Self.line(info.stdout, "Feature Count: ") == String(csv.count - 1), "\(info.stdout)")
+        #expect(info.stdout.contains("nearest_km: Real") && info.stdout.contains("imd_decile: Integer"), "\(info.stdout)")
+
+        let folder = scratch.path("report")
+        let report = try CLI.run(["report", "--region", "Southend-on-Sea", "--depot", "SS2 6ER", "--draws", "2000", "-o", folder], environment: env)
+        #expect(report.status == 0, "\(report.stderr)")
+        let layers = try CLI.runTool(try Self.tool("ogrinfo"), ["-ro", "-so", folder + "/report.gpkg"])
+        #expect(layers.stdout.contains("1: areas (Multi Polygon)") && layers.stdout.contains("2: services (Point)") && layers.stdout.contains("3: food_van"), "\(layers.stdout)")
+        let areas = try String(contentsOfFile: folder + "/areas.csv", encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
+        let areaInfo = try CLI.runTool(try Self.tool("ogrinfo"), ["-ro", "-so", folder + "/report.gpkg", "areas"])
+        #expect(Self.line(areaInfo.stdout, "Feature Count: ") == String(areas))
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Writing layers and tables: GeoJSON (RFC 7946: reprojected to WGS84 when needed) and CSV, each
-/// to a temporary file renamed into place.
+/// Writing layers and tables: GeoJSON (RFC 7946: reprojected to WGS84 when needed), GeoPackage
+/// and CSV, each to a temporary file renamed into place.
 public enum MapOutput {
     /// Licence notices for the given input files, deduplicated, joined in one paragraph.
     /// Sentences shared by several notices ("Contains OS data …") appear once.
@@ -15,6 +15,21 @@ public enum MapOutput {
             }
         }
         return sentences.isEmpty ? nil : sentences.joined(separator: " ")
+    }
+
+    /// `true` when `path` names a GeoPackage (.gpkg).
+    public static func isGeoPackage(_ path: String) -> Bool { URL(fileURLWithPath: path).pathExtension.lowercased() == "gpkg" }
+
+    /// Writes `layer` as a GeoPackage (.gpkg: its own CRS, a table named after the file) or as
+    /// RFC 7946 GeoJSON (anything else), with the licence notice.
+    /// - Throws: writer, `SQLiteError` and projection errors.
+    public static func writeLayer(_ layer: FeatureLayer, to path: String, attribution: String?) throws {
+        if isGeoPackage(path) {
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            try GeoPackageWriter.write([GeoPackageWriter.Layer(name: name, layer: layer, description: layer.name)], to: path, attribution: attribution)
+        } else {
+            try writeGeoJSON(layer, to: path, attribution: attribution)
+        }
     }
 
     /// Writes `layer` as RFC 7946 GeoJSON (reprojecting to EPSG:4326 on all cores when needed).

@@ -131,6 +131,11 @@ public enum ReportWriter {
                 try MapOutput.writeText(calendar.iCalendar(name: "Food van: \(report.regionDescription)", attribution: attribution), to: path("food-van.ics"))
             }
         }
+        // The map layers again as one GeoPackage for QGIS (areas, services and the van's plan; their own CRS).
+        var layers = [GeoPackageWriter.Layer(name: "areas", layer: areas, description: "areas of \(report.regionDescription)"),
+                      GeoPackageWriter.Layer(name: "services", layer: services, description: "GP practices, pharmacies and supermarkets")]
+        if let plan = report.foodVan { layers.append(GeoPackageWriter.Layer(name: "food_van", layer: try plan.mapLayer(), description: "food-van target areas, routes and stops")) }
+        try GeoPackageWriter.write(layers, to: path("report.gpkg"), attribution: attribution)
         var sources: [[String]] = []
         for file in report.inputFiles {
             let entry = DataCatalogue.files.first { file.hasSuffix($0.path) }

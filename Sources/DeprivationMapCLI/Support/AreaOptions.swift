@@ -14,6 +14,9 @@ struct AreaOptions: ParsableArguments {
     @Option(help: "Field holding the area code (default: the first text field named …CD or …code).")
     var codeField: String?
 
+    @Option(help: ArgumentHelp("Layer of a GeoPackage --areas (`info FILE.gpkg` lists them); needed when it has several.", valueName: "name"))
+    var layer: String?
+
     @Option(help: ArgumentHelp("English IMD file(s) (repeatable; default: the data folder's imd/imd2025_england_lsoa21.csv, or IoD2025 File 7 there).", valueName: "file"))
     var imd: [String] = []
 
@@ -68,7 +71,7 @@ struct AreaOptions: ParsableArguments {
         }
         let areaPath = try areas ?? fromData(DataFolder.lsoa2021Boundaries, .areas)
         let imdPaths = imd.isEmpty ? [try fromData(DataFolder.imd2025, .imd)] : imd
-        let areaSet = try Areas.load(path: areaPath, codeField: codeField, progress: progress.map { callback in
+        let areaSet = try Areas.load(path: areaPath, codeField: codeField, options: VectorReadOptions(layer: layer), progress: progress.map { callback in
             { done, total in callback(ProgressEvent(stage: "reading areas", done: done, total: total)) }
         })
         progress?(ProgressEvent(stage: "reading IMD, population and centroids", done: 0, total: 3))
