@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CShapelib", pkgConfig: "shapelib", providers: [.apt(["libshp-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Sendable value types: coordinates, geometries, features, CRS identifiers. No C here.
         .target(name: "GeoCore"),
@@ -36,8 +37,8 @@ let package = Package(
         .target(name: "GeoProjection", dependencies: ["GeoCore", "CPROJ"]),
         // GEOS: owned handles, validity and repair, measures, predicates, prepared geometry, STRtree.
         .target(name: "GeoEngine", dependencies: ["GeoCore", "CGEOS"]),
-        // Readers and writers: shapefile (shapelib), GeoJSON, CSV point tables, GeoPackage (SQLite).
-        .target(name: "GeoIO", dependencies: ["GeoCore", "GeoProjection", "CShapelib", "CZlib", "CSQLite"]),
+        // Readers and writers: shapefile (shapelib), GeoJSON, CSV point tables, GeoPackage (SQLite), PostGIS (libpq).
+        .target(name: "GeoIO", dependencies: ["GeoCore", "GeoProjection", "CShapelib", "CZlib", "CSQLite", "CPostgres"]),
         // The analyst-facing library: re-exports the layers above and adds the pipelines.
         .target(name: "DeprivationMap", dependencies: ["GeoCore", "GeoProjection", "GeoEngine", "GeoIO"]),
         // The command-line tool `deprivation-map`.

@@ -13,9 +13,11 @@ fi
 # GEOS, PROJ, shapelib and zlib (build), pkg-config (to find them), libcurl (Foundation's HTTP client,
 # for `data fetch`), GDAL's ogrinfo/ogr2ogr (tests and benchmark compare against them), python3 (tests
 # check GeoJSON with an independent parser and run a loopback HTTP server; pip downloads the routing
-# engines' wheels, below), Leaflet (the report page's interactive map, inlined). Scripts may add to
-# dm_extra_packages before sourcing this file (scripts/test adds chromium).
-dm_packages="libgeos-dev libproj-dev proj-data libshp-dev zlib1g-dev libsqlite3-dev sqlite3 pkg-config libcurl4 gdal-bin python3 python3-venv python3-pip p7zip-full libjs-leaflet ${dm_extra_packages:-}"
+# engines' wheels, below), Leaflet (the report page's interactive map, inlined), SQLite (GeoPackage)
+# and libpq with PostgreSQL 15 + PostGIS (PostGIS input and output; the tests start a throwaway
+# cluster with scripts/postgis-cluster). Scripts may add to dm_extra_packages before sourcing this
+# file (scripts/test adds chromium).
+dm_packages="libgeos-dev libproj-dev proj-data libshp-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-15-postgis-3 pkg-config libcurl4 gdal-bin python3 python3-venv python3-pip p7zip-full libjs-leaflet ${dm_extra_packages:-}"
 dm_missing=""
 for p in $dm_packages; do
     dpkg -s "$p" >/dev/null 2>&1 || dm_missing="$dm_missing $p"

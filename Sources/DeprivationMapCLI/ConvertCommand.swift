@@ -18,6 +18,12 @@ struct ConvertCommand: ParsableCommand {
             --layer names (`info FILE.gpkg` lists them); z and m values are dropped (and said), \
             curves are refused.
 
+            PostGIS: an input or output of postgresql://[user@]host[:port]/db?table=schema.name (or \
+            postgresql:///?table=name with the standard PG* environment variables) reads or writes a \
+            table; an input can be ?query=SELECT …. A table is written in one transaction (all or \
+            nothing) with COPY, its geometry in the layer's SRID and a GiST index; an existing table \
+            is refused unless --overwrite.
+
             Conditions: --where FIELD=VALUE keeps features whose field equals VALUE; also FIELD!=VALUE, \
             FIELD^=PREFIX (starts with), FIELD<N, FIELD<=N, FIELD>N, FIELD>=N. Several conditions on \
             the same field are alternatives (OR); conditions on different fields must all hold (AND).
@@ -27,14 +33,17 @@ struct ConvertCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Input file (.shp, .geojson/.json, .csv or .gpkg).")
+    @Argument(help: "Input file (.shp, .geojson/.json, .csv or .gpkg) or postgresql://…?table=… address.")
     var input: String
 
-    @Option(name: [.short, .long], help: "Output file (.geojson/.json, .shp or .gpkg).")
+    @Option(name: [.short, .long], help: "Output file (.geojson/.json, .shp or .gpkg) or postgresql://…?table=… address.")
     var output: String
 
     @Option(name: .customLong("to-crs"), help: "CRS of the output, e.g. EPSG:27700 (default: EPSG:4326 for GeoJSON, the input's CRS for shapefiles and GeoPackages).")
     var toCRS: String?
+
+    @Flag(help: "Replace an existing PostGIS table (refused otherwise; its rows are dropped).")
+    var overwrite = false
 
     @Option(help: "Decimal places for GeoJSON coordinates (0-15; 6 is about 10 cm).")
     var precision: Int = 6
@@ -81,7 +90,8 @@ struct ConvertCommand: ParsableCommand {
             select: select.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
             makeValid: makeValid,
             projection: ProjectionOptions(gridDirectories: gridDirectories),
-            attribution: attribution
+            attribution: attribution,
+            overwrite: overwrite
         )
         let bar = ProgressBar(quiet: quiet)
         let report: ConversionReport

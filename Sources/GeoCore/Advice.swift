@@ -11,6 +11,8 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
     case method, radius, neighbours, capacityID, capacityFilter, practiceFilter, needWeights
     // Need-adjusted GP supply.
     case workforce, weightedPatients, workforceYear, paymentsYear
+    // Databases and multi-layer files.
+    case layer, overwrite
     // Food van.
     case output
     case stops, sites, walkRadius, depot, allowDepotOutside, foodThreshold, deciles, storeSizes
@@ -49,6 +51,8 @@ public enum Setting: String, Sendable, Hashable, CaseIterable, Codable {
         case .weightedPatients: return "the NHS payments file (weighted patients)"
         case .workforceYear: return "the workforce year"
         case .paymentsYear: return "the year of the payments file"
+        case .layer: return "the layer to read"
+        case .overwrite: return "permission to replace the table"
         case .output: return "the output path"
         case .stops: return "the number of stops"
         case .sites: return "candidate sites"

@@ -12,10 +12,13 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
     case csv = "CSV"
     /// OGC GeoPackage (`.gpkg`), read and written through SQLite (one feature layer at a time when reading).
     case geoPackage = "GPKG"
+    /// A PostGIS table or query, as `postgresql://…?table=schema.name` (or `?query=…` to read).
+    case postGIS = "PostGIS"
 
     /// The format of `path`, from its extension.
     /// - Throws: ``VectorFormatError/unknownFormat(path:)``.
     public static func detect(path: String) throws -> VectorFormat {
+        if PostGISSource.isAddress(path) { return .postGIS }
  var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw VectorFormatError.isFolder(path: path)
@@ -113,6 +116,13 @@ public enum VectorReader {
             return try CSVPointReader.read(path: path, options: csv)
         case .geoPackage:
             return try GeoPackageReader.read(path: path, layer: options.layer, crs: options.crs)
+        case .postGIS:
+            guard let source = PostGISSource(path) else { throw VectorFormatError.unknownFormat(path: path) }
+            var layer = try PostGIS.read(source)
+            var report = ReadReport()
+            report.crsSource = "the geometries' SRID"
+            if let crs = options.crs { layer.crs = crs; report.crsSource = "given by the caller" }
+            return (layer, report)
         }
     }
 }

@@ -18,11 +18,14 @@ public struct ConversionOptions: Sendable {
     public var projection: ProjectionOptions
     /// Licence notice for the output; `nil` uses the notice of a recognised input file.
     public var attribution: String?
+    /// Replace an existing PostGIS table (refused otherwise).
+    public var overwrite = false
 
     /// Creates options.
     public init(read: VectorReadOptions = VectorReadOptions(), targetCRS: CRS? = nil, precision: Int = 6,
                 whereClauses: [WhereClause] = [], select: [String]? = nil, makeValid: Bool = false,
-                projection: ProjectionOptions = ProjectionOptions(), attribution: String? = nil) {
+                projection: ProjectionOptions = ProjectionOptions(), attribution: String? = nil, overwrite: Bool = false) {
+        self.overwrite = overwrite
         self.read = read
         self.targetCRS = targetCRS
         self.precision = precision
@@ -98,7 +101,7 @@ public enum Converter {
                                progress: ProgressCallback? = nil) throws -> ConversionReport {
         let outputFormat = try VectorFormat.detect(path: output)
         guard outputFormat != .csv else { throw VectorFormatError.cannotWrite(path: output, format: .csv) }
-        try OutputSafety.check(outputs: [output], inputs: [input])
+        if outputFormat != .postGIS { try OutputSafety.check(outputs: [output], inputs: [input]) }
         let projection = try ProjectionContext(options: options.projection)
 
         // Read. A CSV with both kinds of columns is read in the kind the output wants.
@@ -168,6 +171,11 @@ public enum Converter {
             writeNotes = report.notes
         case .csv:
             throw VectorFormatError.cannotWrite(path: output, format: .csv)
+        case .postGIS:
+            guard let target = PostGISSource(output), let table = target.table else {
+                throw PostGISError(target: output, doing: "writing", message: "the address names no table", fix: "add ?table=schema.name to it")
+            }
+            try PostGIS.write([PostGIS.Table(name: table, layer: layer)], to: target, overwrite: options.overwrite)
         case .geoPackage:
             let name = URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent
             let report = try GeoPackageWriter.write([GeoPackageWriter.Layer(name: name, layer: layer)], to: output, projection: projection, attribution: attribution)

@@ -30,6 +30,8 @@ extension Setting {
         case .weightedPatients: return "--weighted-patients"
         case .workforceYear: return "--workforce-year"
         case .paymentsYear: return "--payments-year"
+        case .layer: return "--layer"
+        case .overwrite: return "--overwrite"
         case .needWeights: return "--need-weights"
         case .output: return "-o"
         case .stops: return "--stops"

@@ -2,7 +2,7 @@ import Foundation
 import GeoCore
 
 /// Why a GeoPackage could not be read. Each case names the file, and the layer or feature.
-public enum GeoPackageError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum GeoPackageError: Error, Sendable, Equatable, AdvisedError {
     /// Not an SQLite file, or an SQLite file without the GeoPackage tables.
     case notAGeoPackage(path: String, reason: String)
     /// The file has several feature layers and none was chosen.
@@ -14,18 +14,27 @@ public enum GeoPackageError: Error, Sendable, Equatable, CustomStringConvertible
     /// A geometry type this reader refuses (curves), with the feature id.
     case unsupportedGeometry(path: String, layer: String, fid: Int64, type: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .notAGeoPackage(let path, let reason):
-            return "\(path) is not a GeoPackage: \(reason). Give a .gpkg written by QGIS, GDAL or this tool."
+            return "\(path) is not a GeoPackage: \(reason)"
         case .chooseLayer(let path, let layers):
-            return "\(path) has \(layers.count) feature layers: \(layers.joined(separator: ", ")). Choose one with --layer."
+            return "\(path) has \(layers.count) feature layers: \(layers.joined(separator: ", "))"
         case .unknownLayer(let path, let layer, let layers):
-            return "\(path) has no feature layer '\(layer)'; its layers are \(layers.isEmpty ? "none" : layers.joined(separator: ", "))."
+            return "\(path) has no feature layer '\(layer)'; its layers are \(layers.isEmpty ? "none" : layers.joined(separator: ", "))"
         case .badGeometry(let path, let layer, let fid, let reason):
-            return "\(path), layer \(layer), feature \(fid): the geometry cannot be read: \(reason)."
+            return "\(path), layer \(layer), feature \(fid): the geometry cannot be read: \(reason)"
         case .unsupportedGeometry(let path, let layer, let fid, let type):
-            return "\(path), layer \(layer), feature \(fid): \(type) geometries (curves) are not supported; convert them to straight segments first (ogr2ogr -nlt CONVERT_TO_LINEAR)."
+            return "\(path), layer \(layer), feature \(fid): \(type) geometries (curves) are not supported"
+        }
+    }
+
+    public var advice: Advice? {
+        switch self {
+        case .notAGeoPackage: return "give a .gpkg written by QGIS, GDAL or this tool"
+        case .chooseLayer, .unknownLayer: return "choose one with \(Setting.layer)"
+        case .badGeometry: return "repair or remove that feature in QGIS or GDAL"
+        case .unsupportedGeometry: return "convert the curves to straight segments first (ogr2ogr -nlt CONVERT_TO_LINEAR)"
         }
     }
 }

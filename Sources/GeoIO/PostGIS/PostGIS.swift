@@ -1,0 +1,241 @@
+import Foundation
+import GeoCore
+
+/// Writes layers to PostGIS tables and reads a table or query back, through libpq (Debian
+/// `libpq-dev`). Writing is one transaction (all tables or none): the table is created with its
+/// geometry column in the layer's SRID, filled by `COPY` (text format, hex WKB with the SRID),
+/// given a GiST index and analysed. An existing table is refused unless `overwrite`. Identifiers
+/// are quoted by libpq and values are bound or copied, never spliced into SQL.
+public enum PostGIS {
+    /// One layer and the table it goes to (`schema.table` or `table`).
+    public struct Table: Sendable {
+        /// The target table.
+        public var name: String
+        /// The features.
+        public var layer: FeatureLayer
+        /// A table `name` of `layer`.
+        public init(name: String, layer: FeatureLayer) { self.name = name; self.layer = layer }
+    }
+
+    /// Writes `tables` in one transaction; returns the features written per table.
+    /// - Throws: ``PostGISError`` (nothing is committed then).
+    @discardableResult
+    public static func write(_ tables: [Table], to source: PostGISSource, overwrite: Bool = false) throws -> [Int] {
+        let db = try PostgresConnection(source)
+        let postgis = try db.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'", doing: "looking for PostGIS")
+        guard !postgis.isEmpty else {
+            throw PostGISError(target: db.display, doing: "looking for PostGIS", message: "the database has no PostGIS extension",
+                               fix: "run CREATE EXTENSION postgis in it (as its owner)")
+        }
+        try db.execute("BEGIN", doing: "starting the transaction")
+        var counts: [Int] = []
+        do {
+            for t in tables {
+                counts.append(try write(t, db: db, overwrite: overwrite))
+            }
+            try db.execute("COMMIT", doing: "committing")
+        } catch {
+            _ = try? db.execute("ROLLBACK", doing: "rolling back")
+            throw error
+        }
+        return counts
+    }
+
+    private static func write(_ t: Table, db: PostgresConnection, overwrite: Bool) throws -> Int {
+        let layer = t.layer
+        let table = try db.identifier(t.name)
+        guard let srid = layer.crs.epsg else {
+            throw PostGISError(target: db.display, doing: "writing \(t.name)", message: "the layer's CRS (\(layer.crs)) has no EPSG code for a PostGIS SRID",
+                               fix: "reproject it first with \(Setting.targetCRS), such as EPSG:27700")
+        }
+        let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [t.name], doing: "looking for table \(t.name)")
+        if exists.first?.first == "t" {
+            guard overwrite else {
+                throw PostGISError(target: db.display, doing: "writing \(t.name)", message: "table \(t.name) already exists",
+                                   fix: "give \(Setting.overwrite) (its rows are dropped), or choose another table")
+            }
+            try db.execute("DROP TABLE \(table)", doing: "replacing table \(t.name)")
+        }
+        let kinds = Set(layer.features.compactMap { $0.geometry?.kind })
+        let type = GeoPackageGeometry.typeName(kinds)
+        let promote = kinds.count > 1 && type.hasPrefix("MULTI")
+        var columns = ["fid integer PRIMARY KEY", "geom geometry(\(type == "GEOMETRY" ? "Geometry" : type), \(srid))"]
+        var names: [String] = []
+        for f in layer.schema.fields {
+            var n = f.name
+            while names.contains(where: { $0.lowercased() == n.lowercased() }) || ["fid", "geom"].contains(n.lowercased()) { n += "_2" }
+            names.append(n)
+            let sqlType: String
+            switch f.type {
+            case .string: sqlType = "text"
+            case .integer: sqlType = "bigint"
+            case .real: sqlType = "double precision"
+            case .boolean: sqlType = "boolean"
+            case .date: sqlType = "date"
+            }
+            columns.append("\(try db.identifier(n)) \(sqlType)")
+        }
+        try db.execute("CREATE TABLE \(table) (\(columns.joined(separator: ", ")))", doing: "creating table \(t.name)")
+        let columnList = (["fid", "geom"] + (try names.map { try db.identifier($0) })).joined(separator: ", ")
+        try db.copyIn("COPY \(table) (\(columnList)) FROM STDIN", doing: "loading table \(t.name)") { send in
+            var chunk = ""
+            chunk.reserveCapacity(1 << 20)
+            for (k, feature) in layer.features.enumerated() {
+                chunk += String(k + 1)
+                chunk += "\t"
+                if var g = feature.geometry, g.coordinateCount > 0 {
+                    if promote {
+                        switch g {
+                        case .polygon(let p): g = .multiPolygon([p])
+                        case .lineString(let l): g = .multiLineString([l])
+                        case .point(let c): g = .multiPoint([c])
+                        default: break
+                        }
+                    }
+                    var wkb: [UInt8] = []
+                    GeoPackageGeometry.wkb(g, to: &wkb)
+                    chunk += "SRID=\(srid);"
+                    chunk += hex(wkb)
+                } else {
+                    chunk += "\\N"
+                }
+                for i in names.indices {
+                    chunk += "\t"
+                    let v = i < feature.values.count ? feature.values[i] : .null
+                    switch v {
+                    case .null: chunk += "\\N"
+                    case .string(let s): chunk += escapeCopy(s)
+                    case .integer(let n): chunk += String(n)
+                    case .real(let d): chunk += d.isFinite ? String(d) : "\\N"
+                    case .boolean(let b): chunk += b ? "t" : "f"
+                    case .date(let d): chunk += d.description
+                    }
+                }
+                chunk += "\n"
+                if chunk.utf8.count > 1 << 20 { try send(chunk); chunk.removeAll(keepingCapacity: true) }
+            }
+            if !chunk.isEmpty { try send(chunk) }
+        }
+        let index = try db.identifier(t.name.split(separator: ".").last.map(String.init).map { "\($0)_geom_idx" } ?? "geom_idx")
+        try db.execute("CREATE INDEX \(index) ON \(table) USING GIST (geom)", doing: "indexing table \(t.name)")
+        try db.execute("ANALYZE \(table)", doing: "analysing table \(t.name)")
+        return layer.features.count
+    }
+
+    static let digits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        var out = [UInt8](repeating: 0, count: bytes.count * 2)
+        for (i, b) in bytes.enumerated() { out[2 * i] = digits[Int(b >> 4)]; out[2 * i + 1] = digits[Int(b & 15)] }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A value in COPY's text format: backslash, tab, newline and carriage return escaped.
+    static func escapeCopy(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return s }
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// Reads a table or query of `source` as a layer: its geometry column (the one named, or the
+    /// first geometry column), the SRID of its geometries and every other column.
+    /// - Throws: ``PostGISError`` (naming the tables there are when the table is not found).
+    public static func read(_ source: PostGISSource) throws -> FeatureLayer {
+        let db = try PostgresConnection(source)
+        let from: String
+        let name: String
+        if let table = source.table {
+            let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [table], doing: "looking for table \(table)")
+            guard exists.first?.first == "t" else {
+                let tables = try db.execute("SELECT f_table_schema || '.' || f_table_name FROM geometry_columns ORDER BY 1", doing: "listing tables")
+                throw PostGISError(target: db.display, doing: "reading \(table)", message: "there is no table \(table)",
+                                   fix: "its tables with geometry are \(tables.isEmpty ? "none" : tables.compactMap { $0.first ?? nil }.joined(separator: ", "))")
+            }
+            from = try db.identifier(table)
+            name = table
+        } else if let query = source.query {
+            from = "(\(query)) AS q"
+            name = "query"
+        } else {
+            throw PostGISError(target: db.display, doing: "reading", message: "the address names no table or query", fix: "add ?table=schema.name or ?query=SELECT … to it")
+        }
+        // The columns and their types, from an empty result.
+        let probe = try db.query("SELECT * FROM \(from) LIMIT 0", doing: "reading the columns of \(name)")
+        let geometryOID = try db.execute("SELECT 'geometry'::regtype::oid", doing: "looking for PostGIS").first?.first.flatMap { $0.flatMap { UInt32($0) } }
+        let geometryIndex = source.geometryColumn.flatMap { probe.names.firstIndex(of: $0) } ?? probe.types.firstIndex { $0 == geometryOID }
+        guard let g = geometryIndex else {
+            throw PostGISError(target: db.display, doing: "reading \(name)", message: source.geometryColumn.map { "it has no column \($0)" } ?? "it has no geometry column",
+                               fix: "its columns are \(probe.names.joined(separator: ", "))")
+        }
+        var fields: [FieldDefinition] = [], kept: [Int] = []
+        for (i, n) in probe.names.enumerated() where i != g {
+            let type: FieldType
+            switch probe.types[i] {
+            case 16: type = .boolean
+            case 20, 21, 23: type = .integer
+            case 700, 701, 1700: type = .real
+            case 1082: type = .date
+            default: type = .string
+            }
+            fields.append(FieldDefinition(name: n, type: type))
+            kept.append(i)
+        }
+        let geometryName = try db.identifier(probe.names[g])
+        let list = (try kept.map { try db.identifier(probe.names[$0]) } + ["ST_AsBinary(\(geometryName))", "ST_SRID(\(geometryName))"]).joined(separator: ", ")
+        let data = try db.query("SELECT \(list) FROM \(from)", doing: "reading \(name)")
+        var srid: Int?
+        var features: [Feature] = []
+        features.reserveCapacity(data.rows.count)
+        for (r, row) in data.rows.enumerated() {
+            var geometry: Geometry?
+            if let hexText = row[kept.count], hexText.hasPrefix("\\x") {
+                let bytes = try unhex(hexText.dropFirst(2), row: r + 1, table: name, target: db.display)
+                var cursor = GeoPackageGeometry.Cursor(bytes: bytes, at: 0)
+                var flat = false
+                do {
+                    geometry = try GeoPackageGeometry.wkbGeometry(&cursor, depth: 0, flattened: &flat)
+                } catch {
+                    throw PostGISError(target: db.display, doing: "reading \(name)", message: "row \(r + 1): the geometry cannot be read (\(error))")
+                }
+                if srid == nil, let s = row[kept.count + 1].flatMap({ Int($0) }), s > 0 { srid = s }
+            }
+            var values: [FieldValue] = []
+            for (k, f) in fields.enumerated() {
+                guard let text = row[k] else { values.append(.null); continue }
+                switch f.type {
+                case .boolean: values.append(.boolean(text == "t"))
+                case .integer: values.append(Int64(text).map { .integer($0) } ?? .string(text))
+                case .real: values.append(Double(text).map { .real($0) } ?? .string(text))
+                case .date: values.append(DateValue(parsing: text).map { .date($0) } ?? .string(text))
+                case .string: values.append(.string(text))
+                }
+            }
+            features.append(Feature(geometry: geometry, values: values))
+        }
+        guard let srid else {
+            throw PostGISError(target: db.display, doing: "reading \(name)", message: "its geometries have no SRID (or there are none)", fix: "set one with ST_SetSRID")
+        }
+        return FeatureLayer(name: name, crs: CRS(epsg: srid), schema: Schema(fields), features: features)
+    }
+
+    static func unhex(_ text: Substring, row: Int, table: String, target: String) throws -> [UInt8] {
+        let u = Array(text.utf8)
+        guard u.count % 2 == 0 else { throw PostGISError(target: target, doing: "reading \(table)", message: "row \(row): odd hex length") }
+        func v(_ c: UInt8) -> UInt8? { c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : nil }
+        var out = [UInt8](repeating: 0, count: u.count / 2)
+        for i in out.indices {
+            guard let hi = v(u[2 * i]), let lo = v(u[2 * i + 1]) else { throw PostGISError(target: target, doing: "reading \(table)", message: "row \(row): bad hex") }
+            out[i] = hi << 4 | lo
+        }
+        return out
+    }
+}

@@ -1,0 +1,147 @@
+import DeprivationMap
+import Foundation
+import TestSupport
+import Testing
+
+/// PostGIS through the CLI, against the throwaway cluster scripts/test starts (PGHOST, PGUSER and
+/// PGDATABASE point at it). Results are checked in the database with PostGIS itself.
+@Suite("PostGIS", .serialized)
+struct PostGISTests {
+    let scratch = try! TemporaryDirectory()
+    var env: [String: String] { ["DEPRIVATION_MAP_DATA": TestData.root.path] }
+
+    /// The cluster's socket folder, or a failure saying how to start one.
+    static func server() throws -> String {
+        guard let host = ProcessInfo.processInfo.environment["PGHOST"], FileManager.default.fileExists(atPath: host + "/.s.PGSQL.5432") else {
+            throw TestData.Missing(path: "a PostgreSQL server at $PGHOST (scripts/test starts one with scripts/postgis-cluster)")
+        }
+        return host
+    }
+
+    /// One value of a query, run by psql.
+    static func sql(_ query: String) throws -> String {
+        _ = try server()
+        let run = try CLI.runTool("/usr/bin/psql", ["-qAt", "-v", "ON_ERROR_STOP=1", "-c", query])
+        #expect(run.status == 0, "psql: \(run.stderr)")
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func table(_ name: String) -> String { "postgresql:///?table=public.\(name)" }
+
+    @Test("A layer to PostGIS: its SRID, valid geometries, their area as GEOS has it, a GiST index; read back with the same values; an existing table refused without --overwrite and left as it was")
+    func roundTrip() throws {
+        _ = try Self.server()
+        let source = try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp")
+        _ = try Self.sql("DROP TABLE IF EXISTS public.rt_mse")
+        let run = try CLI.run(["convert", source, "-o", Self.table("rt_mse")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Self.sql("SELECT count(*), min(ST_SRID(geom)), bool_and(ST_IsValid(geom)), min(GeometryType(geom)) FROM public.rt_mse") == "720|27700|t|MULTIPOLYGON")
+        let areas = try Areas.load(path: source)
+        let engine = try GeometryEngine()
+        let ours = try areas.geometries.compactMap { $0 }.reduce(0.0) { $0 + (try engine.area($1)) }
+        let theirs = Double(try Self.sql("SELECT sum(ST_Area(geom)) FROM public.rt_mse"))!
+        #expect(abs(theirs / ours - 1) < 1e-9, "PostGIS area \(theirs) against GEOS \(ours)")
+        #expect(try Self.sql("SELECT indexdef FROM pg_indexes WHERE tablename = 'rt_mse' AND indexdef LIKE '%gist%'").contains("USING gist (geom)"))
+        #expect(try Self.sql("SELECT \"LSOA21NM\" FROM public.rt_mse WHERE \"LSOA21CD\" = 'E01015814'") == "Southend-on-Sea 003A")
+
+        // Read back: the same codes and names as the shapefile's.
+        #expect(try CLI.run(["convert", Self.table("rt_mse"), "-o", scratch.path("back.geojson")]).status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("back.geojson")))) as? [String: Any]
+        let features = try #require(json?["features"] as? [[String: Any]])
+        let codes = Set(features.compactMap { ($0["properties"] as? [String: Any])?["LSOA21CD"] as? String })
+        #expect(codes == Set(areas.codes))
+
+        // Again: refused, naming --overwrite; the table is untouched. With --overwrite: replaced.
+        _ = try Self.sql("DELETE FROM public.rt_mse WHERE fid > 700")
+        let again = try CLI.run(["convert", source, "-o", Self.table("rt_mse")])
+        #expect(again.status != 0 && again.stderr.contains("table public.rt_mse already exists") && again.stderr.contains("--overwrite"), "\(again.stderr)")
+        #expect(try Self.sql("SELECT count(*) FROM public.rt_mse") == "700")
+        #expect(try CLI.run(["convert", source, "-o", Self.table("rt_mse"), "--overwrite"]).status == 0)
+        #expect(try Self.sql("SELECT count(*) FROM public.rt_mse") == "720")
+    }
+
+    @Test("Bad input: a wrong user, an unreachable server, a missing table (the tables there are listed), a query with no geometry")
+    func badInput() throws {
+        let host = try Self.server()
+        let wrongUser = try CLI.run(["info", "postgresql://nobody:secret@\(host.replacingOccurrences(of: "/", with: "%2F"))/\(ProcessInfo.processInfo.environment["PGDATABASE"] ?? "")?table=x"])
+        #expect(wrongUser.status != 0 && wrongUser.stderr.contains("role \"nobody\" does not exist") && wrongUser.stderr.contains("user and password"), "\(wrongUser.stderr)")
+        #expect(!wrongUser.stderr.contains("secret"), "the password is shown")
+        let unreachable = try CLI.run(["info", Self.table("x")], environment: ["PGHOST": scratch.path("nowhere")])
+        #expect(unreachable.status != 0 && unreachable.stderr.contains("server runs"), "\(unreachable.stderr)")
+        _ = try Self.sql("CREATE TABLE IF NOT EXISTS public.listed (id int, geom geometry(Point, 27700))")
+        let missing = try CLI.run(["info", Self.table("nosuch")])
+        #expect(missing.status != 0 && missing.stderr.contains("there is no table public.nosuch") && missing.stderr.contains("public.listed"), "\(missing.stderr)")
+        let noGeometry = try CLI.run(["info", "postgresql:///?query=SELECT 1 AS one"])
+        #expect(noGeometry.status != 0 && noGeometry.stderr.contains("it has no geometry column"), "\(noGeometry.stderr)")
+    }
+
+    @Test("A connection lost mid-write commits nothing: the session is killed while it waits to create its table; the command fails and no table is left")
+    func connectionLost() throws {
+        _ = try Self.server()
+        _ = try Self.sql("DROP TABLE IF EXISTS public.lost")
+        // Another session creates the same table in an open transaction, so ours waits on its lock.
+        let blocker = Process()
+        blocker.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        blocker.arguments = ["-qAt", "-c", "BEGIN; CREATE TABLE public.lost (id int); SELECT pg_sleep(60); ROLLBACK;"]
+        blocker.standardOutput = FileHandle.nullDevice
+        blocker.standardError = FileHandle.nullDevice
+        var blockerEnv = ProcessInfo.processInfo.environment
+        blockerEnv["PGAPPNAME"] = "dm-test-blocker"
+        blocker.environment = blockerEnv
+        try blocker.run()
+        // Its server session is ended from the server side: killing psql alone leaves it sleeping.
+        func endBlocker() {
+            _ = try? Self.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dm-test-blocker'")
+            blocker.waitUntilExit()
+        }
+        defer { if blocker.isRunning { endBlocker() } }
+        let command = Process()
+        command.executableURL = URL(fileURLWithPath: try CLI.executable)
+        command.arguments = ["convert", try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp"), "-o", Self.table("lost")]
+        let errors = scratch.path("lost.err")
+        FileManager.default.createFile(atPath: errors, contents: nil)
+        command.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        command.standardOutput = FileHandle.nullDevice
+        try command.run()
+        // Wait until our session waits on the lock, then kill it.
+        var killed = false
+        for _ in 0..<200 where !killed {
+            let waiting = try Self.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'deprivation-map' AND wait_event_type = 'Lock'")
+            if waiting == "1" {
+                killed = try Self.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'deprivation-map'") == "t"
+            } else {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        #expect(killed, "the session never waited on the lock")
+        command.waitUntilExit()
+        let stderr = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(command.terminationStatus != 0 && stderr.contains("public.lost"), "\(stderr)")
+        endBlocker()
+        #expect(try Self.sql("SELECT to_regclass('public.lost') IS NULL") == "t", "a table was left")
+    }
+
+    @Test("The Mid and South Essex report's layers in PostGIS, queried there: the Core20 people and the services in each area agree with the report's tables")
+    func reportLayers() throws {
+        _ = try Self.server()
+        let folder = scratch.path("mse")
+        let report = try CLI.run(["report", "--region", "Mid and South Essex", "--draws", "2000", "-o", folder], environment: env)
+        #expect(report.status == 0, "\(report.stderr)")
+        for layer in ["areas", "services", "food_van"] {
+            let load = try CLI.run(["convert", folder + "/report.gpkg", "--layer", layer, "-o", Self.table("mse_\(layer)"), "--overwrite"])
+            #expect(load.status == 0, "\(layer): \(load.stderr)")
+        }
+        // Core20 people, summed in PostGIS, against core20.csv's total.
+        let core20 = try String(contentsOfFile: folder + "/core20.csv", encoding: .utf8)
+        let inDB = try Self.sql("SELECT round(sum(population)) FROM public.mse_areas WHERE imd_decile <= 2")
+        let row = try #require(core20.split(whereSeparator: \.isNewline).first { $0.hasPrefix("core20,") }).split(separator: ",")
+        #expect(inDB == String(row[2]), "PostGIS sums \(inDB) Core20 people; core20.csv has \(row[2])")
+        // GP practices in each area by a spatial join in PostGIS, against the report's gp_count per area.
+        let mismatches = try Self.sql("""
+            SELECT count(*) FROM public.mse_areas a WHERE a.gp_count <> (SELECT count(*) FROM public.mse_services s
+              WHERE s.type = 'gp' AND ST_Intersects(a.geom, s.geom))
+            """)
+        #expect(mismatches == "0", "\(mismatches) areas count GP practices differently in PostGIS")
+        #expect(try Self.sql("SELECT count(*) FROM public.mse_areas") == "720")
+    }
+}
