@@ -151,8 +151,8 @@ final class PostgresConnection {
         }.joined(separator: ".")
     }
 
-    /// `COPY … FROM STDIN` fed by `fill`, which hands back text-format rows in chunks.
-    func copyIn(_ sql: String, doing: String, fill: ((String) throws -> Void) throws -> Void) throws {
+    /// `COPY … FROM STDIN` fed by `fill`, which hands back text-format rows in chunks of bytes.
+    func copyIn(_ sql: String, doing: String, fill: (([UInt8]) throws -> Void) throws -> Void) throws {
         let start = PQexec(handle, sql)
         let status = PQresultStatus(start)
         PQclear(start)
@@ -160,7 +160,9 @@ final class PostgresConnection {
         var failed: Error?
         do {
             try fill { chunk in
-                let rc = chunk.withCString { PQputCopyData(handle, $0, Int32(strlen($0))) }
+                let rc = chunk.withUnsafeBufferPointer { b in
+                    b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { PQputCopyData(handle, $0, Int32(b.count)) }
+                }
                 guard rc == 1 else { throw failure(doing, nil) }
             }
         } catch {
