@@ -145,7 +145,8 @@ public enum GeoPackageReader {
             fields.append(FieldDefinition(name: name, type: ft))
             columns.append(name)
         }
-        let select = "SELECT \(pk.map { "\"\($0)\"" } ?? "rowid"), \"\(info.geometryColumn)\"" + columns.map { ", \"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined() + " FROM \(quoted)"
+        func q(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let select = "SELECT \(pk.map(q) ?? "rowid"), \(q(info.geometryColumn))" + columns.map { ", \"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined() + " FROM \(quoted)"
         var features: [Feature] = []
         var flattened = 0
         var record = 0
