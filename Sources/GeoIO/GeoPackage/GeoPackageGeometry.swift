@@ -59,6 +59,17 @@ enum GeoPackageGeometry {
         }
     }
 
+    /// `g` as its multi type (a polygon as a one-part multipolygon …): layers that mix single
+    /// and multi geometries are written as multi.
+    static func promoted(_ g: Geometry) -> Geometry {
+        switch g {
+        case .polygon(let p): return .multiPolygon([p])
+        case .lineString(let l): return .multiLineString([l])
+        case .point(let c): return .multiPoint([c])
+        default: return g
+        }
+    }
+
     /// The geometry type name of the `gpkg_geometry_columns` table for a layer of `kinds`.
     static func typeName(_ kinds: Set<Geometry.Kind>) -> String {
         if kinds.count == 1, let k = kinds.first { return k.rawValue.uppercased() }

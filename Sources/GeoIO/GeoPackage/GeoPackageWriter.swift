@@ -133,14 +133,7 @@ public enum GeoPackageWriter {
                 var values: [SQLiteValue] = [.integer(Int64(k + 1))]
                 values.reserveCapacity(names.count + 2)
                 if var g = feature.geometry {
-                    if promote {
-                        switch g {
-                        case .polygon(let p): g = .multiPolygon([p])
-                        case .lineString(let l): g = .multiLineString([l])
-                        case .point(let c): g = .multiPoint([c])
-                        default: break
-                        }
-                    }
+                    if promote { g = GeoPackageGeometry.promoted(g) }
                     if let blob = GeoPackageGeometry.encode(g, srsID: id) {
                         values.append(.blob(blob))
                         let e = g.envelope

@@ -87,14 +87,7 @@ public enum PostGIS {
                 chunk += String(k + 1).utf8
                 chunk.append(0x09)
                 if var g = feature.geometry, g.coordinateCount > 0 {
-                    if promote {
-                        switch g {
-                        case .polygon(let p): g = .multiPolygon([p])
-                        case .lineString(let l): g = .multiLineString([l])
-                        case .point(let c): g = .multiPoint([c])
-                        default: break
-                        }
-                    }
+                    if promote { g = GeoPackageGeometry.promoted(g) }
                     wkb.removeAll(keepingCapacity: true)
                     GeoPackageGeometry.wkb(g, to: &wkb)
                     chunk += srsPrefix

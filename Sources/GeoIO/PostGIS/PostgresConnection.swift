@@ -102,6 +102,11 @@ final class PostgresConnection {
     /// Runs `sql` with `parameters` bound as text ($1, $2 …; never spliced); returns the result rows as text (nil = NULL).
     @discardableResult
     func execute(_ sql: String, _ parameters: [String?] = [], doing: String) throws -> [[String?]] {
+        try query(sql, parameters, doing: doing).rows
+    }
+
+    /// Column names and type OIDs of a statement's result (none for a command), and its rows as text.
+    func query(_ sql: String, _ parameters: [String?] = [], doing: String) throws -> (names: [String], types: [UInt32], rows: [[String?]]) {
         let cParams = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { for p in cParams { free(p) } }
         let result: OpaquePointer? = cParams.withUnsafeBufferPointer { buffer in
@@ -112,25 +117,6 @@ final class PostgresConnection {
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(doing, result) }
-        var rows: [[String?]] = []
-        let n = PQntuples(result), m = PQnfields(result)
-        for r in 0..<n {
-            rows.append((0..<m).map { c in PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)) })
-        }
-        return rows
-    }
-
-    /// Column names and type OIDs of a query's result, and its rows as text.
-    func query(_ sql: String, _ parameters: [String?] = [], doing: String) throws -> (names: [String], types: [UInt32], rows: [[String?]]) {
-        let cParams = parameters.map { $0.map { strdup($0) } ?? nil }
-        defer { for p in cParams { free(p) } }
-        let result: OpaquePointer? = cParams.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(1, buffer.count)) { pointer in
-                PQexecParams(handle, sql, Int32(parameters.count), nil, parameters.isEmpty ? nil : pointer, nil, nil, 0)
-            }
-        }
-        defer { PQclear(result) }
-        guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(doing, result) }
         let n = PQntuples(result), m = PQnfields(result)
         let names = (0..<m).map { String(cString: PQfname(result, $0)) }
         let types = (0..<m).map { UInt32(PQftype(result, $0)) }
