@@ -91,6 +91,9 @@ struct GapCommand: ParsableCommand {
         }
         for w in practiceWhere where RowFilter.parse(w) == nil { throw ValidationError("--practice-where takes COLUMN=VALUE; got '\(w)'.") }
         if weightedPatients != nil && practices == nil { throw ValidationError("--weighted-patients needs --practices (the GP workforce table).") }
+        if weightedPatients != nil && (!practiceWhere.isEmpty || practiceImd != nil || practiceImdYear != nil || practicePatients != "TOTAL_PATIENTS") {
+            throw ValidationError("--practice-where, --practice-imd, --practice-imd-year and --practice-patients do not apply with --weighted-patients: its tables cover England and every ICB, with the workforce table's own practice IMD (choose the year with --workforce-year).")
+        }
         for (flag, value) in [("--workforce-year", workforceYear), ("--payments-year", paymentsYear)] {
             if let value, FinancialYear(value) == nil { throw ValidationError("\(flag) takes a financial year such as 2022/23; got '\(value)'.") }
         }

@@ -169,7 +169,8 @@ struct AccessGapTests {
         #expect(refused.stderr.contains("heec_workforce_year_practice.csv"))
         #expect(!FileManager.default.fileExists(atPath: bad) && !FileManager.default.fileExists(atPath: scratch.path("bad-icbs.csv")))
         for (arguments, says) in [(["--weighted-patients", payments], "--weighted-patients needs --practices"),
-                                  (["--practices", workforce, "--weighted-patients", payments, "--workforce-year", "2023"], "--workforce-year takes a financial year such as 2022/23")] {
+                                  (["--practices", workforce, "--weighted-patients", payments, "--workforce-year", "2023"], "--workforce-year takes a financial year such as 2022/23"),
+                                  (["--practices", workforce, "--weighted-patients", payments, "--practice-where", "Year=2025"], "do not apply with --weighted-patients")] {
             let r = try CLI.run(["gap"] + arguments + ["-o", bad], environment: env)
             #expect(r.status != 0 && r.stderr.contains(says), "\(r.stderr)")
         }
