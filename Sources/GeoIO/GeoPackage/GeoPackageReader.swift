@@ -44,6 +44,22 @@ public enum GeoPackageError: Error, Sendable, Equatable, AdvisedError {
 /// geometries are flattened to x/y, and said so; curves are refused. Counts in a blob are
 /// checked against its length before anything is allocated.
 public enum GeoPackageReader {
+    /// Decodes one GeoPackage binary geometry (the `GP` header, then WKB of either byte order);
+    /// `nil` for an empty geometry. Counts are checked against the bytes before anything is
+    /// allocated; z and m values are dropped.
+    /// - Throws: ``GeoPackageError/badGeometry(path:layer:fid:reason:)`` or
+    ///   ``GeoPackageError/unsupportedGeometry(path:layer:fid:type:)`` with `path` "blob".
+    public static func decodeGeometry(_ blob: [UInt8]) throws -> Geometry? {
+        do {
+            return try GeoPackageGeometry.decode(blob).0
+        } catch let e as GeoPackageGeometry.DecodeError {
+            switch e {
+            case .unsupported(let type): throw GeoPackageError.unsupportedGeometry(path: "blob", layer: "-", fid: 0, type: type)
+            case .bad(let reason): throw GeoPackageError.badGeometry(path: "blob", layer: "-", fid: 0, reason: reason)
+            }
+        }
+    }
+
     /// One feature layer of the file.
     public struct LayerInfo: Sendable, Hashable {
         /// Table name, geometry column and type, SRS id, feature count.
