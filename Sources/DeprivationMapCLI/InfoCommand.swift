@@ -31,17 +31,18 @@ struct InfoCommand: ParsableCommand {
         InterruptHandling.install()
         // A GeoPackage: its feature layers first; with several and none chosen, the list is the answer.
         if (try? VectorFormat.detect(path: file)) == .geoPackage {
-            let layers = try GeoPackageReader.layers(path: file)
+            let (gpkg, named) = GeoPackageReader.splitLayer(file)
+            let layers = try GeoPackageReader.layers(path: gpkg)
             if !json {
                 print("Layers (\(layers.count)):")
                 for l in layers { print("  \(l.name): \(l.geometryType.lowercased()), \(l.features) features, SRS \(l.srsID)") }
             }
-            if input.layer == nil && layers.count > 1 {
+            if input.layer == nil && named == nil && layers.count > 1 {
                 if json {
                     let data = try JSONSerialization.data(withJSONObject: ["path": file, "layers": layers.map(\.name)], options: [.sortedKeys])
                     print(String(decoding: data, as: UTF8.self))
                 }
-                else { print("Choose one with --layer NAME for its details.") }
+                else { print("Choose one with --layer NAME (or FILE.gpkg|layername=NAME) for its details.") }
                 return
             }
         }

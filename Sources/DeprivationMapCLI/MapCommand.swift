@@ -191,7 +191,9 @@ struct MapCommand: ParsableCommand {
     }
 
     static func split(_ spec: String) -> (ServiceKind?, String) {
-        if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") {
+        // A type is a bare word: "stores.gpkg|layername=x" and "postgresql:///?table=x" are paths.
+        if let eq = spec.firstIndex(of: "="), eq > spec.startIndex,
+           spec[..<eq].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
             return (ServiceKind(rawValue: String(spec[..<eq])), String(spec[spec.index(after: eq)...]))
         }
         return (nil, spec)

@@ -19,6 +19,7 @@ public enum VectorFormat: String, Sendable, Hashable, CaseIterable {
     /// - Throws: ``VectorFormatError/unknownFormat(path:)``.
     public static func detect(path: String) throws -> VectorFormat {
         if PostGISSource.isAddress(path) { return .postGIS }
+        let path = GeoPackageReader.splitLayer(path).path
  var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw VectorFormatError.isFolder(path: path)
@@ -62,7 +63,8 @@ public struct VectorReadOptions: Sendable, Hashable {
     /// The input's CRS: required for a shapefile without `.prj` and for CSV columns whose names do
     /// not tell; overrides what the file says otherwise.
     public var crs: CRS?
-    /// The layer of a GeoPackage to read; the only one when `nil`.
+    /// The layer of a GeoPackage to read; when `nil`, the one the path names
+    /// (`FILE.gpkg|layername=NAME`), else the only one.
     public var layer: String?
     /// Text encoding of a shapefile's `.dbf` or of a CSV file.
     public var encoding: TextEncoding?
@@ -115,7 +117,8 @@ public enum VectorReader {
             if let encoding = options.encoding { csv.encoding = encoding }
             return try CSVPointReader.read(path: path, options: csv)
         case .geoPackage:
-            return try GeoPackageReader.read(path: path, layer: options.layer, crs: options.crs)
+            let (file, named) = GeoPackageReader.splitLayer(path)
+            return try GeoPackageReader.read(path: file, layer: options.layer ?? named, crs: options.crs)
         case .postGIS:
             guard let source = PostGISSource(path) else { throw VectorFormatError.unknownFormat(path: path) }
             var layer = try PostGIS.read(source)

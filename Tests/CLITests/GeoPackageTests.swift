@@ -90,7 +90,7 @@ struct GeoPackageTests {
         let info = try CLI.run(["info", two])
         #expect(info.status == 0 && info.stdout.contains("areas: polygon, 720 features, SRS 27700") && info.stdout.contains("stores: point, 293 features, SRS 4326"), "\(info.stdout)")
         let ask = try CLI.run(["convert", two, "-o", scratch.path("x.geojson")])
-        #expect(ask.status != 0 && ask.stderr.contains("has 2 feature layers: areas, stores. Choose one with --layer."), "\(ask.stderr)")
+        #expect(ask.status != 0 && ask.stderr.contains("has 2 feature layers: areas, stores. Name one in the path as 'FILE.gpkg|layername=NAME'") && ask.stderr.contains("--layer NAME also does"), "\(ask.stderr)")
         let unknown = try CLI.run(["convert", two, "--layer", "wards", "-o", scratch.path("x.geojson")])
         #expect(unknown.status != 0 && unknown.stderr.contains("no feature layer 'wards'; its layers are areas, stores"), "\(unknown.stderr)")
         // The areas layer as GeoJSON: the same features as the shapefile's own conversion.
@@ -140,5 +140,27 @@ struct GeoPackageTests {
         let areas = try String(contentsOfFile: folder + "/areas.csv", encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
         let areaInfo = try CLI.runTool(try Self.tool("ogrinfo"), ["-ro", "-so", folder + "/report.gpkg", "areas"])
         #expect(Self.line(areaInfo.stdout, "Feature Count: ") == String(areas))
+    }
+
+    @Test("Services from one layer of a GeoPackage, named as QGIS names a layer's source (FILE.gpkg|layername=NAME): the same access figures as from the CSV it was made of; info describes that layer; without a name, the layers are listed")
+    func servicesFromLayer() throws {
+        let env = ["DEPRIVATION_MAP_DATA": TestData.root.path]
+        let stores = try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv")
+        let two = scratch.path("services.gpkg")
+        #expect(try CLI.runTool(try Self.tool("ogr2ogr"), ["-f", "GPKG", two, try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp"), "-nln", "areas"]).status == 0)
+        #expect(try CLI.runTool(try Self.tool("ogr2ogr"), ["-update", "-f", "GPKG", two, stores, "-oo", "X_POSSIBLE_NAMES=long_wgs", "-oo", "Y_POSSIBLE_NAMES=lat_wgs",
+                                                           "-a_srs", "EPSG:4326", "-nln", "stores"]).status == 0)
+        let fromCSV = try CLI.run(["access", "--region", "Southend-on-Sea", "--services", "supermarket=" + stores, "-o", scratch.path("csv.geojson")], environment: env)
+        #expect(fromCSV.status == 0, "\(fromCSV.stderr)")
+        let fromGPKG = try CLI.run(["access", "--region", "Southend-on-Sea", "--services", "supermarket=\(two)|layername=stores", "-o", scratch.path("gpkg.geojson")], environment: env)
+        #expect(fromGPKG.status == 0, "\(fromGPKG.stderr)")
+        let a = try String(contentsOfFile: scratch.path("csv.csv"), encoding: .utf8), b = try String(contentsOfFile: scratch.path("gpkg.csv"), encoding: .utf8)
+        #expect(a == b && a.split(whereSeparator: \.isNewline).count > 100, "the GeoPackage layer gives other access figures than its CSV")
+        #expect(fromGPKG.stdout == fromCSV.stdout)
+        let info = try CLI.run(["info", "\(two)|layername=stores"])
+        #expect(info.status == 0 && info.stdout.contains("Feature count: 293"), "\(info.stdout)\(info.stderr)")
+        let ask = try CLI.run(["access", "--region", "Southend-on-Sea", "--services", "supermarket=" + two, "-o", scratch.path("x.geojson")], environment: env)
+        #expect(ask.status != 0 && ask.stderr.contains("areas, stores") && ask.stderr.contains("layername=NAME"), "\(ask.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("x.geojson")))
     }
 }

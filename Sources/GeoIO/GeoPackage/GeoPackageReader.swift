@@ -32,7 +32,7 @@ public enum GeoPackageError: Error, Sendable, Equatable, AdvisedError {
     public var advice: Advice? {
         switch self {
         case .notAGeoPackage: return "give a .gpkg written by QGIS, GDAL or this tool"
-        case .chooseLayer, .unknownLayer: return "choose one with \(Setting.layer)"
+        case .chooseLayer, .unknownLayer: return "name one in the path as 'FILE.gpkg|layername=NAME' (as QGIS shows a layer's source); for the areas, or a file to convert or describe, \(Setting.layer) NAME also does"
         case .badGeometry: return "repair or remove that feature in QGIS or GDAL"
         case .unsupportedGeometry: return "convert the curves to straight segments first (ogr2ogr -nlt CONVERT_TO_LINEAR)"
         }
@@ -44,6 +44,18 @@ public enum GeoPackageError: Error, Sendable, Equatable, AdvisedError {
 /// geometries are flattened to x/y, and said so; curves are refused. Counts in a blob are
 /// checked against its length before anything is allocated.
 public enum GeoPackageReader {
+    /// The file and layer of a path written as QGIS names a layer's source,
+    /// `FILE.gpkg|layername=NAME`; the path itself and `nil` otherwise.
+    public static func splitLayer(_ path: String) -> (path: String, layer: String?) {
+        guard let bar = path.range(of: "|layername=", options: .backwards) else { return (path, nil) }
+        let file = String(path[..<bar.lowerBound])
+        // QGIS may add further |key=value parts (|subset=…); only the layer name is taken.
+        let rest = path[bar.upperBound...]
+        let name = String(rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        guard file.lowercased().hasSuffix(".gpkg"), !name.isEmpty else { return (path, nil) }
+        return (file, name)
+    }
+
     /// Decodes one GeoPackage binary geometry (the `GP` header, then WKB of either byte order);
     /// `nil` for an empty geometry. Counts are checked against the bytes before anything is
     /// allocated; z and m values are dropped.

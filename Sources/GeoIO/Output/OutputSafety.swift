@@ -47,6 +47,8 @@ public enum OutputSafety {
     /// - Complexity: O((outputs + inputs) × 8) `stat` calls, plus a walk up each input's folders.
     public static func check(outputs: [String], inputs: [String?], outputFolders: [String] = []) throws {
         var byIdentity: [FileIdentity: String] = [:]
+        // A GeoPackage layer (FILE.gpkg|layername=NAME) is its file.
+        let inputs = inputs.map { $0.map { GeoPackageReader.splitLayer($0).path } }
         for input in inputs.compactMap({ $0 }) {
             for file in expand(input) where FileManager.default.fileExists(atPath: file) {
                 byIdentity[identity(file)] = input
