@@ -144,4 +144,40 @@ struct PostGISTests {
         #expect(mismatches == "0", "\(mismatches) areas count GP practices differently in PostGIS")
         #expect(try Self.sql("SELECT count(*) FROM public.mse_areas") == "720")
     }
+
+    @Test("IMD and population from PostgreSQL: a table loaded by ogr2ogr and a query give access the same figures as the files; the licence notice follows the table's name; a missing table lists the tables there; a password is never shown")
+    func tablesAsInputs() throws {
+        let host = try Self.server()
+        let imdFile = try TestData.path("imd/imd2025_england_lsoa21.csv"), populationFile = try TestData.path("population/census2021_usual_residents_lsoa21_age6.csv")
+        let stores = try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv")
+        let ogr2ogr = try GeoPackageTests.tool("ogr2ogr")
+        // As an analyst loads them: ogr2ogr, which lower-cases the column names and types every column as text.
+        for (file, table) in [(imdFile, "imd2025_england_lsoa21"), (populationFile, "census_people")] {
+            let load = try CLI.runTool(ogr2ogr, ["-overwrite", "-f", "PostgreSQL", "PG:", file, "-nln", "public.\(table)"])
+            #expect(load.status == 0, "ogr2ogr \(table): \(load.stderr)")
+        }
+        let base = ["access", "--region", "Castle Point", "--services", "supermarket=" + stores]
+        let files = try CLI.run(base + ["-o", scratch.path("files.geojson")], environment: env)
+        #expect(files.status == 0, "\(files.stderr)")
+        let database = try CLI.run(base + ["--imd", Self.table("imd2025_england_lsoa21"),
+                                           "--population", "postgresql:///?query=SELECT lsoa21_code, total::int AS total FROM public.census_people",
+                                           "-o", scratch.path("db.geojson")], environment: env)
+        #expect(database.status == 0, "\(database.stderr)")
+        let a = try String(contentsOfFile: scratch.path("files.csv"), encoding: .utf8), b = try String(contentsOfFile: scratch.path("db.csv"), encoding: .utf8)
+        #expect(a == b && a.split(whereSeparator: \.isNewline).count > 50, "the database's IMD and population give other access figures than the files")
+        #expect(database.stdout == files.stdout)
+        let summary = try String(contentsOfFile: scratch.path("db-summary.json"), encoding: .utf8)
+        #expect(summary.contains("English Indices of Deprivation, MHCLG"), "the IMD's notice is missing: \(summary.prefix(400))")
+
+        // A missing table: the tables there are listed. A password in the address is masked.
+        let socket = host.replacingOccurrences(of: "/", with: "%2F")
+        let missing = try CLI.run(base + ["--imd", "postgresql://postgres:hunter2@\(socket)/\(ProcessInfo.processInfo.environment["PGDATABASE"] ?? "")?table=public.imd2019",
+                                          "-o", scratch.path("x.geojson")], environment: env)
+        #expect(missing.status != 0 && missing.stderr.contains("there is no table public.imd2019") && missing.stderr.contains("public.imd2025_england_lsoa21"), "\(missing.stderr)")
+        #expect(!missing.stderr.contains("hunter2"), "the password is shown: \(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("x.geojson")))
+        // A query that fails is PostgreSQL's own message, named.
+        let bad = try CLI.run(base + ["--imd", "postgresql:///?query=SELECT nosuch FROM public.imd2025_england_lsoa21", "-o", scratch.path("x.geojson")], environment: env)
+        #expect(bad.status != 0 && bad.stderr.contains("column \"nosuch\" does not exist"), "\(bad.stderr)")
+    }
 }

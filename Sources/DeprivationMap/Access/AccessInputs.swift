@@ -18,6 +18,7 @@ public struct ServiceCapacity: Sendable {
     ///   two kept rows (name a filter to keep one row per service).
     public static func read(path: String, valueColumn: String, idColumn: String? = nil, filters: [RowFilter] = []) throws -> ServiceCapacity {
         let table = try CSVTable(path: path)
+        let path = table.path // a database address is named without its password
         func find(_ name: String) throws -> Int {
             guard let c = table.column([name]) else {
                 throw AccessError.capacity(path: path, reason: "no column '\(name)'; the columns are \(table.header.joined(separator: ", "))", advice: nil)
@@ -98,6 +99,7 @@ public struct AgeBandNeed: Sendable, Hashable {
     /// - Throws: ``AccessError/need(path:reason:)`` when a named band matches no column.
     public static func read(path: String, weights: [String: Double]) throws -> AgeBandNeed {
         let table = try CSVTable(path: path)
+        let path = table.path // a database address is named without its password
         let names = table.header.map(CSVTable.normalise)
         guard let code = names.firstIndex(where: { ($0.hasPrefix("lsoa") || $0.hasPrefix("area")) && ($0.hasSuffix("code") || $0.hasSuffix("cd")) })
                 ?? names.firstIndex(of: "code") else {

@@ -152,7 +152,7 @@ public struct DeprivationTable: Sendable {
 
     /// A short label: "IMD (England) on LSOA 2011, 32,844 areas".
     public var summary: String {
-        "\(kind)\(vintage.map { " on \($0)" } ?? ""), \(records.count) areas from \(paths.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " + "))"
+        "\(kind)\(vintage.map { " on \($0)" } ?? ""), \(records.count) areas from \(paths.map(SourceName.of).joined(separator: " + "))"
     }
 
     init(kind: DeprivationIndexKind, vintage: LSOAVintage?, paths: [String], records: [DeprivationRecord]) {
@@ -209,6 +209,7 @@ public struct DeprivationTable: Sendable {
 
         static func read(path: String) throws -> Part {
             let csv = try CSVTable(path: path)
+            let path = csv.path // a database address is named without its password
             let names = csv.header.map(CSVTable.normalise)
             let codeNames = ["lsoacode2011", "lsoacode2021", "lsoa11cd", "lsoa21cd", "lsoa11code", "lsoa21code", "lsoacode", "lsoa", "areacode", "code"]
             guard let code = csv.column(codeNames) ?? names.firstIndex(where: { $0.contains("lsoa") && ($0.contains("code") || $0.hasSuffix("cd")) }) else {

@@ -18,6 +18,7 @@ public struct AreaValues: Sendable {
     /// - Throws: `CSVError`, `CompressionError`, ``DeprivationTableError/noCodeColumn(path:header:)``.
     public static func read(path: String, column: String? = nil) throws -> AreaValues {
         let csv = try CSVTable(path: path)
+        let path = csv.path // a database address is named without its password
         let names = csv.header.map(CSVTable.normalise)
         guard let code = csv.column(["lsoacode2011", "lsoacode2021", "lsoa11cd", "lsoa21cd", "lsoa11code", "lsoa21code", "lsoacode", "code", "areacode"])
             ?? names.firstIndex(where: { $0.contains("lsoa") && ($0.contains("code") || $0.hasSuffix("cd")) }) else {
@@ -71,6 +72,7 @@ public struct LSOAChangeLookup: Sendable {
     /// - Throws: `CSVError`, `CompressionError`.
     public static func read(path: String) throws -> LSOAChangeLookup {
         let csv = try CSVTable(path: path)
+        let path = csv.path // a database address is named without its password
         let a = try csv.requireColumn(["lsoa11_code", "lsoa11cd"], purpose: "lsoa11_code")
         let b = try csv.requireColumn(["lsoa21_code", "lsoa21cd"], purpose: "lsoa21_code")
         let ch = try csv.requireColumn(["change_code", "chgind"], purpose: "change_code")
@@ -175,8 +177,9 @@ public struct AreaGeography: Sendable {
     /// - Throws: `CSVError`, `CompressionError`, ``DeprivationTableError/noCodeColumn(path:header:)``.
     public static func read(paths: [String]) throws -> AreaGeography {
         var geography = AreaGeography()
-        for path in paths {
-            let csv = try CSVTable(path: path)
+        for given in paths {
+            let csv = try CSVTable(path: given)
+            let path = csv.path // a database address is named without its password
             let names = csv.header.map(CSVTable.normalise)
             guard let code = names.firstIndex(where: { $0.hasPrefix("lsoa") && ($0.hasSuffix("code") || $0.hasSuffix("cd")) }) else {
                 throw DeprivationTableError.noCodeColumn(path: path, header: csv.header)

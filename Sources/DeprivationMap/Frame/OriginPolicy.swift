@@ -18,7 +18,7 @@ public struct Centroids: Sendable {
     /// Reads a centroid table (a code column and easting/northing or lon/lat columns).
     /// - Throws: `CSVError`, `ProjectionError`.
     public static func read(path: String) throws -> Centroids {
-        Centroids(points: try readCentroids(path: path, crs: .britishNationalGrid), source: URL(fileURLWithPath: path).lastPathComponent)
+        Centroids(points: try readCentroids(path: path, crs: .britishNationalGrid), source: SourceName.of(path))
     }
 }
 

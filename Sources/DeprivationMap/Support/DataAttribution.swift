@@ -67,9 +67,10 @@ public struct DataAttribution: Sendable, Hashable {
         ("imd", .indicesOfDeprivation), ("iod", .indicesOfDeprivation),
     ]
 
-    /// The notice for the file at `path`, recognised by its name; `nil` when unknown.
+    /// The notice for the file at `path`, recognised by its name (a database table by the table's
+    /// name, as `ogr2ogr` and `convert` name it after the file loaded); `nil` when unknown.
     public static func forFile(_ path: String) -> DataAttribution? {
-        let name = URL(fileURLWithPath: path).lastPathComponent.lowercased()
+        let name = SourceName.dataName(path)
         if name.hasSuffix(".osm.pbf") || name.hasSuffix(".osm") || name.hasSuffix(".osm.bz2") { return .openStreetMap }
         return catalogue.first { name.hasPrefix($0.prefix) }?.attribution
     }

@@ -8,7 +8,7 @@ struct AreaOptions: ParsableArguments {
     /// The files named on the command line (for the check that no output replaces an input).
     var inputPaths: [String?] { [areas, population, centroids, region] + imd }
 
-    @Option(help: ArgumentHelp("Polygon layer of areas (default: the data folder's boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp).", valueName: "file"))
+    @Option(help: ArgumentHelp("Polygon layer of areas: a file, FILE.gpkg|layername=NAME or postgresql://…?table=… (default: the data folder's boundaries/lsoa21_ew_bgc/lsoa21_ew_bgc.shp).", valueName: "file"))
     var areas: String?
 
     @Option(help: "Field holding the area code (default: the first text field named …CD or …code).")
@@ -17,10 +17,10 @@ struct AreaOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Layer of a GeoPackage --areas (`info FILE.gpkg` lists them); needed when it has several.", valueName: "name"))
     var layer: String?
 
-    @Option(help: ArgumentHelp("English IMD file(s) (repeatable; default: the data folder's imd/imd2025_england_lsoa21.csv, or IoD2025 File 7 there).", valueName: "file"))
+    @Option(help: ArgumentHelp("English IMD file(s) or postgresql://…?table=…|query=… (repeatable; default: the data folder's imd/imd2025_england_lsoa21.csv, or IoD2025 File 7 there).", valueName: "file"))
     var imd: [String] = []
 
-    @Option(help: ArgumentHelp("Population per area (CSV with a code and a total column); default: the IMD denominators, or Census 2021 from the data folder for LSOA 2021.", valueName: "file"))
+    @Option(help: ArgumentHelp("Population per area (CSV, or a postgresql:// table or query, with a code and a total column); default: the IMD denominators, or Census 2021 from the data folder for LSOA 2021.", valueName: "file"))
     var population: String?
 
     @Option(help: "Population column of --population (default: a total-population column).")

@@ -24,11 +24,18 @@ public struct CSVTable: @unchecked Sendable {
     private let bodyLine: Int
 
     /// Reads `path` (decompressing `.gz`/`.7z`).
+    ///
+    /// A `postgresql://…?table=…` (or `?query=…`) address reads that table or query instead, as CSV
+    /// with a header (see ``PostGIS/csv(_:)``); messages name it without its password.
     /// - Parameters:
     ///   - hasHeader: `false` for headerless layouts such as NHS ODS `epraccur`.
     ///   - delimiter: detected from the first line when `nil`.
-    /// - Throws: ``CompressionError``, ``CSVError``.
+    /// - Throws: ``CompressionError``, ``CSVError``, ``PostGISError``.
     public init(path: String, hasHeader: Bool = true, delimiter: UInt8? = nil) throws {
+        if let source = PostGISSource(path) {
+            try self.init(data: try PostGIS.csv(source), source: source.label, hasHeader: hasHeader, delimiter: UInt8(ascii: ","))
+            return
+        }
         try self.init(data: try FileContents.load(path: path), source: path, hasHeader: hasHeader, delimiter: delimiter)
     }
 

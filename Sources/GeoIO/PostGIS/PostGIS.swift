@@ -140,23 +140,7 @@ public enum PostGIS {
     /// - Throws: ``PostGISError`` (naming the tables there are when the table is not found).
     public static func read(_ source: PostGISSource) throws -> FeatureLayer {
         let db = try PostgresConnection(source)
-        let from: String
-        let name: String
-        if let table = source.table {
-            let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [table], doing: "looking for table \(table)")
-            guard exists.first?.first == "t" else {
-                let tables = try db.execute("SELECT f_table_schema || '.' || f_table_name FROM geometry_columns ORDER BY 1", doing: "listing tables")
-                throw PostGISError(target: db.display, doing: "reading \(table)", message: "there is no table \(table)",
-                                   fix: "its tables with geometry are \(tables.isEmpty ? "none" : tables.compactMap { $0.first ?? nil }.joined(separator: ", "))")
-            }
-            from = try db.identifier(table)
-            name = table
-        } else if let query = source.query {
-            from = "(\(query)) AS q"
-            name = "query"
-        } else {
-            throw PostGISError(target: db.display, doing: "reading", message: "the address names no table or query", fix: "add ?table=schema.name or ?query=SELECT … to it")
-        }
+        let (from, name) = try relation(source, db: db, listing: "SELECT f_table_schema || '.' || f_table_name FROM geometry_columns ORDER BY 1", kind: "tables with geometry")
         // The columns and their types, from an empty result.
         let probe = try db.query("SELECT * FROM \(from) LIMIT 0", doing: "reading the columns of \(name)")
         let geometryOID = try db.execute("SELECT 'geometry'::regtype::oid", doing: "looking for PostGIS").first?.first.flatMap { $0.flatMap { UInt32($0) } }
@@ -214,6 +198,40 @@ public enum PostGIS {
             throw PostGISError(target: db.display, doing: "reading \(name)", message: "its geometries have no SRID (or there are none)", fix: "set one with ST_SetSRID")
         }
         return FeatureLayer(name: name, crs: CRS(epsg: srid), schema: Schema(fields), features: features)
+    }
+
+    /// The largest table or query result read as text (1 GiB).
+    public static let textLimit = 1 << 30
+
+    /// A table or query of `source` as CSV text with a header line (every column, geometries as
+    /// hex EWKB), for the readers of tables: IMD, populations, lookups, capacity. Rows are in the
+    /// server's order; "line N" of a message counts the header as line 1.
+    /// - Throws: ``PostGISError`` (naming the tables there are when the table is not found, or
+    ///   when the result passes ``textLimit``).
+    public static func csv(_ source: PostGISSource) throws -> Data {
+        let db = try PostgresConnection(source)
+        let (from, name) = try relation(source, db: db, listing: """
+            SELECT table_schema || '.' || table_name FROM information_schema.tables
+            WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1
+            """, kind: "tables")
+        return try db.copyOut("COPY (SELECT * FROM \(from)) TO STDOUT WITH (FORMAT csv, HEADER)", limit: textLimit, doing: "reading \(name)")
+    }
+
+    /// The quoted relation to select from (a table, or the query as a subquery) and its name for
+    /// messages; a missing table is named with the ones `listing` finds.
+    private static func relation(_ source: PostGISSource, db: PostgresConnection, listing: String, kind: String) throws -> (String, String) {
+        if let table = source.table {
+            let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [table], doing: "looking for table \(table)")
+            guard exists.first?.first == "t" else {
+                let tables = try db.execute(listing, doing: "listing tables")
+                throw PostGISError(target: db.display, doing: "reading \(table)", message: "there is no table \(table)",
+                                   fix: "its \(kind) are \(tables.isEmpty ? "none" : tables.compactMap { $0.first ?? nil }.joined(separator: ", "))")
+            }
+            return (try db.identifier(table), table)
+        } else if let query = source.query {
+            return ("(\(query)) AS q", "query")
+        }
+        throw PostGISError(target: db.display, doing: "reading", message: "the address names no table or query", fix: "add ?table=schema.name or ?query=SELECT … to it")
     }
 
     static func unhex(_ text: Substring, row: Int, table: String, target: String) throws -> [UInt8] {

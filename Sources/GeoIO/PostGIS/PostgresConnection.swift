@@ -65,6 +65,13 @@ public struct PostGISSource: Sendable, Hashable {
         let shown = c.string ?? connection
         return ["postgresql:", "postgresql://", "postgresql:///", "postgres://", "postgres:///"].contains(shown) ? "PostgreSQL (PG* environment)" : shown
     }
+
+    /// The table or query for messages: the address with no password, then the table (or "query").
+    public var label: String {
+        let base = display.hasPrefix("PostgreSQL (") ? "postgresql:///" : display
+        if let table { return base + (base.contains("?") ? "&" : "?") + "table=" + table }
+        return base + " (query)"
+    }
 }
 
 /// An open libpq connection: the owned handle is finished in `deinit`. One thread at a time.
@@ -135,6 +142,41 @@ final class PostgresConnection {
             defer { PQfreemem(q) }
             return String(cString: q)
         }.joined(separator: ".")
+    }
+
+    /// `COPY … TO STDOUT`: the bytes the server sends, in order. Stops with an error when they
+    /// pass `limit` bytes (a table is never allowed to claim unbounded memory).
+    func copyOut(_ sql: String, limit: Int, doing: String) throws -> Data {
+        let start = PQexec(handle, sql)
+        let status = PQresultStatus(start)
+        defer { PQclear(start) }
+        guard status == PGRES_COPY_OUT else { throw failure(doing, start) }
+        var out = Data()
+        var tooLarge = false
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let n = PQgetCopyData(handle, &buffer, 0)
+            if n > 0, let buffer {
+                if !tooLarge { out.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(n)) }
+                PQfreemem(buffer)
+                // Keep draining so that the connection ends in a clean state, but keep nothing more.
+                if out.count > limit { tooLarge = true; out = Data() }
+                continue
+            }
+            if let buffer { PQfreemem(buffer) }
+            break
+        }
+        var firstError: PostGISError?
+        while let r = PQgetResult(handle) {
+            if PQresultStatus(r) != PGRES_COMMAND_OK && firstError == nil { firstError = failure(doing, r) }
+            PQclear(r)
+        }
+        if let firstError { throw firstError }
+        if tooLarge {
+            throw PostGISError(target: display, doing: doing, message: "the result is larger than \(limit / (1 << 20)) MiB",
+                               fix: "select fewer columns or rows with ?query=SELECT …")
+        }
+        return out
     }
 
     /// `COPY … FROM STDIN` fed by `fill`, which hands back text-format rows in chunks of bytes.
