@@ -46,6 +46,8 @@ struct AccessCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup(title: "Database") var database: DatabaseOptions
+
     @Flag(name: [.short, .long], help: "No progress display and no notes; errors and the tables are still printed.")
     var quiet = false
 
@@ -61,6 +63,7 @@ struct AccessCommand: ParsableCommand {
         let csvPath = MapOutput.sibling(of: output, extension: "csv")
         let summaryPath = MapOutput.sibling(of: output, suffix: "-summary", extension: "json")
         try OutputSafety.check(outputs: [output, csvPath, summaryPath], inputs: options.inputPaths)
+        try database.check([nil], inputs: options.inputPaths)
         let bar = ProgressBar(quiet: quiet)
         let prepared = try options.prepare(data: data, bar: bar)
         let result = try AccessAnalysis.run(prepared.frame, services: prepared.services, spec: prepared.spec, progress: bar.callback)
@@ -69,14 +72,16 @@ struct AccessCommand: ParsableCommand {
         let notes = prepared.notes + result.diagnostics.map(Wording.note)
         let layer = result.layer()
         // All outputs or none.
-        try OutputTransaction.perform {
+        let stored = try OutputTransaction.perform {
             try MapOutput.writeLayer(layer, to: output, attribution: attribution)
             try MapOutput.writeCSV(layer, to: csvPath)
             try MapOutput.writeJSON(result.summary(attribution: attribution, notes: notes), to: summaryPath)
+            // Last: a refused or failed table leaves no file.
+            return try database.write([(nil, layer)], inputs: options.inputPaths)
         }
         print(result.report())
         guard !quiet else { return }
-        var line = "\(grouped(result.areas.codes.count)) areas (\(result.regionDescription)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(csvPath), \(summaryPath)"
+        var line = "\(grouped(result.areas.codes.count)) areas (\(result.regionDescription)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(csvPath), \(summaryPath)\(stored)"
         if let pairs = result.pairCount {
             // A router is asked only about the region (and, for catchments, the people within reach of it).
             line += "\n  \(grouped(pairs)) area–service pairs within the radius (\(result.perArea.snapMetres == nil ? "all analysed areas" : "the areas the router was asked about"))"

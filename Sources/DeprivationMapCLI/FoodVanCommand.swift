@@ -38,7 +38,8 @@ struct FoodVanCommand: ParsableCommand {
             stops with day, order, arrival, area, IMD decile, population covered and distance to \
             the nearest store, and the depot; feature_type says which), OUT.csv (the printable \
             schedule), OUT-areas.csv (every area in the deciles: targeted or not, and why) and \
-            OUT-summary.json. Nothing is written when no plan can be made.
+            OUT-summary.json. With --postgis, the map layer also goes to a PostGIS table. Nothing is \
+            written when no plan can be made.
             """
     )
 
@@ -113,6 +114,8 @@ struct FoodVanCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup(title: "Database") var database: DatabaseOptions
+
     @Flag(name: [.short, .long], help: "No notes on standard error; the plan summary is still printed.")
     var quiet = false
 
@@ -179,8 +182,10 @@ struct FoodVanCommand: ParsableCommand {
         let icsPath = MapOutput.sibling(of: output, extension: "ics")
         let visitsPath = MapOutput.sibling(of: output, suffix: "-visits", extension: "csv")
         func daySheetPath(_ day: Int) -> String { MapOutput.sibling(of: output, suffix: "-day-\(day)", extension: "html") }
+        let inputPaths = area.inputPaths + [foodStores, foodMatrix, sites, postcodes, travelMatrix, travel.network]
         try OutputSafety.check(outputs: [output, schedulePath, areasPath, summaryPath, icsPath, visitsPath] + (1...31).map(daySheetPath),
-                               inputs: area.inputPaths + [foodStores, foodMatrix, sites, postcodes, travelMatrix, travel.network])
+                               inputs: inputPaths)
+        try database.check([nil], inputs: inputPaths)
         if let mode = travel.mode, mode != .drive {
             throw ValidationError("the van drives and a stop's coverage is walked: food-van takes no --mode (give --network alone).")
         }
@@ -260,7 +265,7 @@ struct FoodVanCommand: ParsableCommand {
         let daySheets = plan.routes.map { DaySheet.html(plan: plan, day: $0.day, areas: shapes, calendar: visitCalendar,
                                                         title: "Food van, \(plan.regionDescription)", attribution: attribution) }
         // All outputs or none.
-        try OutputTransaction.perform {
+        let stored = try OutputTransaction.perform {
             try MapOutput.writeTable(header: schedule.header, rows: schedule.rows, to: schedulePath)
             try MapOutput.writeTable(header: areaTable.header, rows: areaTable.rows, to: areasPath)
             try MapOutput.writeJSON(plan.summary(attribution: attribution, notes: plan.diagnostics.map(Wording.note)), to: summaryPath)
@@ -268,12 +273,14 @@ struct FoodVanCommand: ParsableCommand {
             try MapOutput.writeTable(header: visits.header, rows: visits.rows, to: visitsPath)
             try MapOutput.writeText(ics, to: icsPath)
             for (route, sheet) in zip(plan.routes, daySheets) { try MapOutput.writeText(sheet, to: daySheetPath(route.day)) }
+            // Last: a refused or failed table leaves no file.
+            return try database.write([(nil, layer)], inputs: inputPaths)
         }
         print(plan.report())
         print("calendar: " + plan.routes.map { "day \($0.day) on \(visitCalendar.words(forDay: $0.day))" }.joined(separator: "; "))
         print("  \(visits.rows.count) visits over \(calendar.cycles) cycles from \(visits.rows.first?[0] ?? "-") → \(icsPath), \(visitsPath)")
         guard !quiet else { return }
-        printError("planned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(schedulePath), \(areasPath), \(summaryPath), \(icsPath), \(visitsPath)")
+        printError("planned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(output), \(schedulePath), \(areasPath), \(summaryPath), \(icsPath), \(visitsPath)\(stored)")
         for d in loaded.defaults { printError("note: default \(d) (from the data folder)") }
         for n in notes + plan.diagnostics.map(Wording.note) { printError("note: \(n)") }
         if let attribution { printError("attribution: \(attribution)") }

@@ -84,6 +84,8 @@ struct MapCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup(title: "Database") var database: DatabaseOptions
+
     @Flag(name: [.short, .long], help: "No progress display and no notes; errors and the decile table are still printed.")
     var quiet = false
 
@@ -100,7 +102,9 @@ struct MapCommand: ParsableCommand {
         let csvPath = MapOutput.sibling(of: output, extension: "csv")
         let outputs = [output, csvPath, MapOutput.sibling(of: output, suffix: "-services", extension: "csv"),
                        MapOutput.sibling(of: output, suffix: "-wards", extension: MapOutput.isGeoPackage(output) ? "gpkg" : "geojson"), MapOutput.sibling(of: output, suffix: "-wards", extension: "csv")]
-        try OutputSafety.check(outputs: outputs, inputs: [areas, lookup, population, postcodes, region, wards, centroids] + imd + services.map { Self.split($0).1 })
+        let inputPaths = [areas, lookup, population, postcodes, region, wards, centroids] + imd + services.map { Self.split($0).1 }
+        try OutputSafety.check(outputs: outputs, inputs: inputPaths)
+        try database.check([nil, "services", "wards"], inputs: inputPaths)
         let bar = ProgressBar(quiet: quiet)
         let areaSet = try Areas.load(path: areas, codeField: codeField)
         var layers = MapLayers()
@@ -157,6 +161,7 @@ struct MapCommand: ParsableCommand {
         let sources = [areas] + imd + services.map { Self.split($0).1 } + (population.map { [$0] } ?? [])
         let attribution = MapOutput.attribution(for: sources + (postcodeIndex != nil ? [data.codePoint(postcodes)!] : []))
         var written = [output, csvPath]
+        var stored = ""
         // All outputs or none: each is renamed into place only when every one has been written.
         try OutputTransaction.perform {
             try MapOutput.writeLayer(layer, to: output, attribution: attribution)
@@ -165,16 +170,21 @@ struct MapCommand: ParsableCommand {
                 try MapOutput.writeCSV(map.serviceLayer(), to: outputs[2])
                 written.append(outputs[2])
             }
+            var tables: [(suffix: String?, layer: FeatureLayer)] = [(nil, layer)]
+            if !map.services.isEmpty { tables.append(("services", map.serviceLayer())) }
             if let w = layers.wards, let wardLayer = map.wardLayer(wards: w) {
                 try MapOutput.writeLayer(wardLayer, to: outputs[3], attribution: attribution)
                 try MapOutput.writeCSV(wardLayer, to: outputs[4])
                 written += [outputs[3], outputs[4]]
+                tables.append(("wards", wardLayer))
             }
+            // Last: a refused or failed table leaves no file.
+            stored = try database.write(tables, inputs: inputPaths)
         }
 
         print(Self.decileTable(map))
         guard !quiet else { return }
-        printError("\(grouped(map.areas.codes.count)) areas (\(map.regionDescription)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(written.joined(separator: ", "))")
+        printError("\(grouped(map.areas.codes.count)) areas (\(map.regionDescription)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(written.joined(separator: ", "))\(stored)")
         if let j = map.imdJoin {
             printError("  IMD: \(grouped(j.matchedCount)) of \(grouped(map.areas.codes.count)) areas matched; \(grouped(j.unmatchedTableCodes.count)) IMD codes (same nation) are outside the selected areas")
         }

@@ -32,7 +32,8 @@ struct ReportCommand: ParsableCommand {
             district and ward outlines and a postcode search, Core20 summary, access and SII \
             charts, wards most deprived first, verdict, van schedule and calendar, sources), \
             wards.csv, areas.geojson/.csv, services.geojson/.csv, report.gpkg (the areas, services \
-            and food-van layers as one GeoPackage for QGIS), \
+            and food-van layers as one GeoPackage for QGIS; with --postgis ADDRESS?table=NAME also \
+            the PostGIS tables NAME_areas, NAME_services and NAME_food_van), \
             food-van.geojson, and the CSV tables behind every number on the page (core20.csv, \
             access-by-decile.csv, inverse-care-law.csv, inverse-care-law-statistics.csv, \
             food-van-figures.csv, food-van-schedule.csv, food-van-areas.csv, sources.csv), the \
@@ -112,6 +113,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup(title: "Database") var database: DatabaseOptions
+
     @Flag(name: [.short, .long], help: "Nothing on standard error but errors: no progress, no summary.")
     var quiet = false
 
@@ -131,6 +134,7 @@ struct ReportCommand: ParsableCommand {
             guard area.region == nil && area.icb == nil && area.district.isEmpty else { throw ValidationError("--all-icbs reports every ICB: leave out --region, --icb and --district.") }
             guard depot == nil else { throw ValidationError("--all-icbs plans each ICB's van from its own default depot: leave out --depot.") }
             guard travel.network == nil && travel.routerUrl == nil else { throw ValidationError("--all-icbs measures straight lines: networks are per region (leave out --network and --router-url).") }
+            guard database.postgis == nil else { throw ValidationError("--postgis takes one region's layers: leave it out with --all-icbs, and load a report's report.gpkg with `deprivation-map convert FILE.gpkg --layer areas -o postgresql://…`.") }
             return
         }
         guard area.region != nil || area.icb != nil || !area.district.isEmpty else {
@@ -155,7 +159,9 @@ struct ReportCommand: ParsableCommand {
         let folder = outputFolder()
         try ReportWriter.checkDestination(folder) // before any work: a folder we cannot write is found at once
         // The report replaces its whole folder: no input (nor the data folder) may lie inside it.
-        try OutputSafety.check(outputs: [], inputs: area.inputPaths + [gp, gpWorkforce, weightedPatients, pharmacies, foodStores, data.root, travel.network], outputFolders: [folder])
+        let inputs = area.inputPaths + [gp, gpWorkforce, weightedPatients, pharmacies, foodStores, data.root, travel.network]
+        try OutputSafety.check(outputs: [], inputs: inputs, outputFolders: [folder])
+        try database.check(["areas", "services", "food_van"], inputs: inputs)
         let bar = ProgressBar(quiet: quiet)
         var timings: [(String, Double)] = []
         var lap = Date()
@@ -270,13 +276,14 @@ struct ReportCommand: ParsableCommand {
         let report = try RegionReport.build(input, progress: bar.callback)
         step("joins, access, gap and food-van plan")
         bar.clear()
-        let written = try ReportWriter.write(report, to: folder)
+        let written = try ReportWriter.write(report, to: folder, database: database.destination)
         step("write the report")
+        let tables = database.destination.map { d in ReportWriter.tableSuffixes(report).map { d.table($0) } } ?? []
 
         let index = URL(fileURLWithPath: folder).standardizedFileURL.appendingPathComponent("index.html").path
         print("Report for \(report.regionDescription): \(index)")
         guard !quiet else { return }
-        printError("\(grouped(report.map.areas.codes.count)) areas; \(written.count) files in \(folder) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        printError("\(grouped(report.map.areas.codes.count)) areas; \(written.count) files in \(folder)\(tables.isEmpty ? "" : "; PostGIS tables " + tables.joined(separator: ", ")) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         printError(report.gap?.verdict ?? "no inverse-care-law statistic: \(report.gapUnavailable ?? "")")
         if let plan = report.foodVan {
             printError("food van: \(plan.stops.count) stops over \(plan.routes.count) days cover \(grouped(Int(plan.figures.coveredPopulation.rounded()))) of \(grouped(Int(plan.figures.targetPopulation.rounded()))) people in \(plan.figures.targetAreas) target areas")

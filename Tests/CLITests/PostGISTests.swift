@@ -121,16 +121,16 @@ struct PostGISTests {
         #expect(try Self.sql("SELECT to_regclass('public.lost') IS NULL") == "t", "a table was left")
     }
 
-    @Test("The Mid and South Essex report's layers in PostGIS, queried there: the Core20 people and the services in each area agree with the report's tables")
+    @Test("The Mid and South Essex report straight to PostGIS (--postgis): its layers queried there agree with the report's tables (Core20 people, services per area, the van's stops); a second run is refused without --overwrite and leaves no folder")
     func reportLayers() throws {
         _ = try Self.server()
+        _ = try Self.sql("DROP TABLE IF EXISTS public.mse_areas, public.mse_services, public.mse_food_van")
         let folder = scratch.path("mse")
-        let report = try CLI.run(["report", "--region", "Mid and South Essex", "--draws", "2000", "-o", folder], environment: env)
+        let report = try CLI.run(["report", "--region", "Mid and South Essex", "--draws", "2000", "-o", folder, "--postgis", Self.table("mse")], environment: env)
         #expect(report.status == 0, "\(report.stderr)")
-        for layer in ["areas", "services", "food_van"] {
-            let load = try CLI.run(["convert", folder + "/report.gpkg", "--layer", layer, "-o", Self.table("mse_\(layer)"), "--overwrite"])
-            #expect(load.status == 0, "\(layer): \(load.stderr)")
-        }
+        #expect(report.stderr.contains("PostGIS tables public.mse_areas, public.mse_services, public.mse_food_van"), "\(report.stderr)")
+        // The areas' own CRS (the national boundaries are WGS84), valid.
+        #expect(try Self.sql("SELECT count(DISTINCT ST_SRID(geom)) || ':' || min(ST_SRID(geom)) || ':' || bool_and(ST_IsValid(geom)) FROM public.mse_areas") == "1:4326:true")
         // Core20 people, summed in PostGIS, against core20.csv's total.
         let core20 = try String(contentsOfFile: folder + "/core20.csv", encoding: .utf8)
         let inDB = try Self.sql("SELECT round(sum(population)) FROM public.mse_areas WHERE imd_decile <= 2")
@@ -143,6 +143,53 @@ struct PostGISTests {
             """)
         #expect(mismatches == "0", "\(mismatches) areas count GP practices differently in PostGIS")
         #expect(try Self.sql("SELECT count(*) FROM public.mse_areas") == "720")
+        // The van's stops: the schedule's, at the schedule's coordinates (day, order, lon, lat).
+        let schedule = try String(contentsOfFile: folder + "/food-van-schedule.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
+        let columns = schedule[0].split(separator: ",").map(String.init)
+        let (day, order, event, lon, lat) = (columns.firstIndex(of: "day")!, columns.firstIndex(of: "order")!, columns.firstIndex(of: "event")!,
+                                             columns.firstIndex(of: "lon")!, columns.firstIndex(of: "lat")!)
+        let stops = schedule.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }.filter { $0[event] == "stop" }
+        let inDBStops = try Self.sql("""
+            SELECT day || ',' || "order" || ',' || round(ST_X(geom)::numeric, 6) || ',' || round(ST_Y(geom)::numeric, 6)
+            FROM public.mse_food_van WHERE feature_type = 'stop' ORDER BY day, "order"
+            """).split(separator: "\n").map(String.init)
+        let fromCSV = stops.map { "\($0[day]),\($0[order]),\($0[lon]),\($0[lat])" }
+        #expect(!stops.isEmpty && inDBStops == fromCSV, "PostGIS stops \(inDBStops.prefix(3)) …; schedule \(fromCSV.prefix(3)) …")
+
+        // Again without --overwrite: refused, naming it; no folder, and the tables are as they were.
+        _ = try Self.sql("DELETE FROM public.mse_services WHERE type = 'gp'")
+        let again = try CLI.run(["report", "--region", "Mid and South Essex", "--draws", "2000", "-o", scratch.path("mse2"), "--postgis", Self.table("mse")], environment: env)
+        #expect(again.status != 0 && again.stderr.contains("table public.mse_areas already exists") && again.stderr.contains("--overwrite"), "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("mse2")))
+        #expect(try Self.sql("SELECT count(*) FROM public.mse_services WHERE type = 'gp'") == "0")
+    }
+
+    @Test("access --postgis: the table holds the CSV's rows and values in EPSG:27700; an existing table is refused without --overwrite and then no file is written; a table the command reads is never its output")
+    func accessToDatabase() throws {
+        _ = try Self.server()
+        _ = try Self.sql("DROP TABLE IF EXISTS public.cp_access")
+        let base = ["access", "--region", "Castle Point", "--services", "supermarket=" + (try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv"))]
+        let run = try CLI.run(base + ["-o", scratch.path("cp.geojson"), "--postgis", Self.table("cp_access"), "--postgis-crs", "EPSG:27700"], environment: env)
+        #expect(run.status == 0 && run.stderr.contains("PostGIS public.cp_access"), "\(run.stderr)")
+        let rows = try String(contentsOfFile: scratch.path("cp.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
+        let header = try String(contentsOfFile: scratch.path("cp.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)[0].split(separator: ",")
+        let km = try #require(header.firstIndex(of: "nearest_km"))
+        let sum = rows.reduce(0.0) { $0 + (Double($1.split(separator: ",", omittingEmptySubsequences: false)[km]) ?? 0) }
+        #expect(try Self.sql("SELECT count(*) || ':' || min(ST_SRID(geom)) || ':' || bool_and(ST_IsValid(geom)) FROM public.cp_access") == "\(rows.count):27700:true")
+        // Reprojected, not relabelled: Castle Point lies between these eastings and northings.
+        #expect(try Self.sql("SELECT bool_and(ST_XMin(geom) > 570000 AND ST_XMax(geom) < 590000 AND ST_YMin(geom) > 180000 AND ST_YMax(geom) < 195000) FROM public.cp_access") == "t")
+        let inDB = Double(try Self.sql("SELECT sum(nearest_km) FROM public.cp_access")) ?? -1
+        #expect(abs(inDB - sum) < 1e-6 * max(1, sum), "PostGIS sums \(inDB) km; the CSV \(sum)")
+
+        let again = try CLI.run(base + ["-o", scratch.path("cp2.geojson"), "--postgis", Self.table("cp_access")], environment: env)
+        #expect(again.status != 0 && again.stderr.contains("already exists") && again.stderr.contains("--overwrite"), "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("cp2.geojson")) && !FileManager.default.fileExists(atPath: scratch.path("cp2.csv")))
+        #expect(try CLI.run(base + ["-o", scratch.path("cp2.geojson"), "--postgis", Self.table("cp_access"), "--overwrite"], environment: env).status == 0)
+
+        // Reading the table it would replace: refused before any work.
+        let loop = try CLI.run(base + ["--population", Self.table("cp_access"), "-o", scratch.path("cp3.geojson"), "--postgis", "postgresql:///?table=cp_access", "--overwrite"], environment: env)
+        #expect(loop.status != 0 && loop.stderr.contains("cp_access") && loop.stderr.contains("input"), "\(loop.stderr)")
+        #expect(try Self.sql("SELECT count(*) FROM public.cp_access") == String(rows.count))
     }
 
     @Test("IMD and population from PostgreSQL: a table loaded by ogr2ogr and a query give access the same figures as the files; the licence notice follows the table's name; a missing table lists the tables there; a password is never shown")

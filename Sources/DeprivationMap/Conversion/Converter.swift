@@ -175,6 +175,7 @@ public enum Converter {
             guard let target = PostGISSource(output), let table = target.table else {
                 throw PostGISError(target: output, doing: "writing", message: "the address names no table", fix: "add ?table=schema.name to it")
             }
+            if let destination = PostGIS.Destination(output, overwrite: options.overwrite) { try destination.check(tables: [nil], inputs: [input]) }
             try PostGIS.write([PostGIS.Table(name: table, layer: layer)], to: target, overwrite: options.overwrite)
         case .geoPackage:
             let name = URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent

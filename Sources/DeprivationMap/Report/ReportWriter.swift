@@ -67,15 +67,26 @@ public enum ReportWriter {
     /// - Throws: ``ReportError``, `OutputError`, writer errors. Nothing is left at `directory`
     ///   (nor under a temporary name) when it throws.
     @discardableResult
-    public static func write(_ report: RegionReport, to directory: String) throws -> [String] {
-        try write(report, to: directory, staged: false)
+    ///
+    /// With `database`, the layers of `report.gpkg` also go to PostGIS tables named after its
+    /// table (`public.mse` → `public.mse_areas`, `public.mse_services`, `public.mse_food_van`), in
+    /// one transaction committed just before the folder is put in place: a refused or failed table
+    /// leaves no folder, and a table an input reads is refused.
+    public static func write(_ report: RegionReport, to directory: String, database: PostGIS.Destination? = nil) throws -> [String] {
+        try write(report, to: directory, staged: false, database: database)
+    }
+
+    /// The suffixes of the PostGIS tables `write(_:to:database:)` writes for `report`.
+    public static func tableSuffixes(_ report: RegionReport) -> [String] {
+        ["areas", "services"] + (report.foodVan == nil ? [] : ["food_van"])
     }
 
     /// Writes the report; `staged` when `directory` lies in a temporary folder that is itself
     /// put in place later (the England run): then its rename is not a commit of the process's
     /// outputs, and an interrupt still removes everything.
-    static func write(_ report: RegionReport, to directory: String, staged: Bool) throws -> [String] {
+    static func write(_ report: RegionReport, to directory: String, staged: Bool, database: PostGIS.Destination? = nil) throws -> [String] {
         try checkDestination(directory)
+        try database?.check(tables: tableSuffixes(report), inputs: report.inputFiles)
         let fm = FileManager.default
         let url = URL(fileURLWithPath: directory).standardizedFileURL
         let parent = url.deletingLastPathComponent().path
@@ -136,6 +147,8 @@ public enum ReportWriter {
                       GeoPackageWriter.Layer(name: "services", layer: services, description: "GP practices, pharmacies and supermarkets")]
         if let plan = report.foodVan { layers.append(GeoPackageWriter.Layer(name: "food_van", layer: try plan.mapLayer(), description: "food-van target areas, routes and stops")) }
         try GeoPackageWriter.write(layers, to: path("report.gpkg"), attribution: attribution)
+        let databaseTables = layers.map { (suffix: Optional($0.name), layer: $0.layer) }
+        assert(layers.map(\.name) == tableSuffixes(report))
         var sources: [[String]] = []
         for file in report.inputFiles {
             let entry = DataCatalogue.files.first { file.hasSuffix($0.path) }
@@ -145,6 +158,8 @@ public enum ReportWriter {
         try MapOutput.writeTable(header: ["file", "what", "vintage", "licence", "attribution"], rows: sources, to: path("sources.csv"))
         try MapOutput.writeText(ReportPage.html(report, tables: tables), to: path("index.html"))
         try MapOutput.writeText("deprivation-map report\n", to: temporary + "/" + marker)
+        // Last before the folder goes in place: a refused or failed table leaves no folder.
+        try database?.writeLayers(databaseTables)
 
         if staged {
             guard rename(temporary, url.path) == 0 else { throw ReportError.notWritable(path: directory, reason: String(cString: strerror(errno))) }

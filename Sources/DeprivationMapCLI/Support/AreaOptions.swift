@@ -98,6 +98,9 @@ struct AreaOptions: ParsableArguments {
         let regionIsFile = region.map { FileManager.default.fileExists(atPath: $0) } ?? false
         if !district.isEmpty || icb != nil || (region != nil && !regionIsFile) {
             let files = data.folder?.geographyFiles(for: areaSet.vintage) ?? []
+            if data.folder != nil && areaSet.vintage == nil {
+                throw ValidationError("--district, --icb and --region NAME need the areas' LSOA vintage, which \(SourceName.of(areaPath)) does not tell (its code field is not named like LSOA11CD or LSOA21CD): give areas with such a field, or select them with --region FILE.")
+            }
             guard !files.isEmpty else {
                 throw ValidationError("--district, --icb and --region NAME need the ONS lookups of the data folder (lookups/…): pass --data DIR or set DEPRIVATION_MAP_DATA.")
             }

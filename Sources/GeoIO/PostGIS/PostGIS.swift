@@ -18,6 +18,55 @@ public enum PostGIS {
         public init(name: String, layer: FeatureLayer) { self.name = name; self.layer = layer }
     }
 
+    /// Where a command's layers go in a database: an address naming a table, whose name the
+    /// layers' own names extend (`public.mse` → `public.mse_areas`, `public.mse_services`).
+    public struct Destination: Sendable, Hashable {
+        /// The database and the base table name.
+        public var source: PostGISSource
+        /// Replace tables that exist (otherwise they are refused).
+        public var overwrite: Bool
+        /// The CRS the tables are written in (their SRID); each layer's own when `nil`. Applied
+        /// by `writeLayers(_:)` of the DeprivationMap module, which reprojects.
+        public var crs: CRS?
+
+        /// A destination at `address` (`postgresql://…?table=schema.name`); `nil` when it is not
+        /// such an address or names no table.
+        public init?(_ address: String, overwrite: Bool = false, crs: CRS? = nil) {
+            guard let source = PostGISSource(address), source.table != nil, source.query == nil else { return nil }
+            self.source = source
+            self.overwrite = overwrite
+            self.crs = crs
+        }
+
+        /// The table for a layer: the base name, or the base name and `suffix` joined by `_`.
+        public func table(_ suffix: String? = nil) -> String {
+            let base = source.table ?? ""
+            return suffix.map { "\(base)_\($0)" } ?? base
+        }
+
+        /// Refuses to write a table that one of `inputs` reads (the same address and table; a
+        /// table without a schema is taken to be in `public`).
+        /// - Throws: `OutputError/overwritesInput(path:input:)`.
+        public func check(tables suffixes: [String?], inputs: [String?]) throws {
+            func qualified(_ t: String) -> String { t.contains(".") ? t.lowercased() : "public." + t.lowercased() }
+            let written = Set(suffixes.map { qualified(table($0)) })
+            for input in inputs.compactMap({ $0 }) {
+                guard let read = PostGISSource(input), read.connection == source.connection, let t = read.table, written.contains(qualified(t)) else { continue }
+                throw OutputError.overwritesInput(path: read.label, input: read.label)
+            }
+        }
+
+        /// Writes `layers` (suffix `nil` for the base table itself) in one transaction, each in
+        /// its own CRS (see ``crs``); returns the tables written and their row counts.
+        /// - Throws: ``PostGISError`` (nothing is committed then).
+        @discardableResult
+        public func write(_ layers: [(suffix: String?, layer: FeatureLayer)]) throws -> [(table: String, rows: Int)] {
+            let tables = layers.map { Table(name: table($0.suffix), layer: $0.layer) }
+            let counts = try PostGIS.write(tables, to: PostGISSource(connection: source.connection), overwrite: overwrite)
+            return zip(tables.map(\.name), counts).map { ($0, $1) }
+        }
+    }
+
     /// Writes `tables` in one transaction; returns the features written per table.
     /// - Throws: ``PostGISError`` (nothing is committed then).
     @discardableResult
