@@ -25,19 +25,31 @@ public struct CoordinatePlausibilityError: Error, Sendable, Equatable, AdvisedEr
     /// What the coordinates look like.
     public var finding: Finding
 
+    private var source: String { PostGISSource.isAddress(path) ? "table (its geometries' SRID)" : "file" }
+
     public var problem: String {
         let box = "x \(Self.format(envelope.minX)) to \(Self.format(envelope.maxX)), y \(Self.format(envelope.minY)) to \(Self.format(envelope.maxY))"
         switch finding {
         case .looksGeographic:
-            return "\(path): the coordinates (\(box)) look like longitude/latitude, but the file declares \(crs), whose coordinates are metres."
+            return "\(path): the coordinates (\(box)) look like longitude/latitude, but the \(source) declares \(crs), whose coordinates are metres."
         case .looksProjected:
-            return "\(path): the coordinates (\(box)) cannot be longitude/latitude, but the file declares \(crs)."
+            return "\(path): the coordinates (\(box)) cannot be longitude/latitude, but the \(source) declares \(crs)."
         case .outsideAreaOfUse(let area):
             return "\(path): the coordinates (\(box)) lie outside the area where \(crs) is used (x \(Self.format(area.minX)) to \(Self.format(area.maxX)), y \(Self.format(area.minY)) to \(Self.format(area.maxY))). The declared CRS is probably wrong."
         }
     }
 
     public var advice: Advice? {
+        if PostGISSource.isAddress(path) {
+            // A table's SRID is fixed in the database, or overridden in a query.
+            let srid: String
+            switch finding {
+            case .looksGeographic: srid = "4326"
+            case .looksProjected: srid = "27700"
+            case .outsideAreaOfUse: srid = "the real EPSG code"
+            }
+            return "set the right SRID in the database (SELECT UpdateGeometrySRID('schema', 'table', 'geom', \(srid))), or read it with ?query=SELECT …, ST_SetSRID(geom, \(srid)) AS geom FROM …"
+        }
         switch finding {
         case .looksGeographic: return "declare the real CRS: \(Setting.crs) EPSG:4326 (or fix the .prj)"
         case .looksProjected: return "for eastings/northings declare the CRS: \(Setting.crs) EPSG:27700 (or fix the file's CRS)"

@@ -60,7 +60,7 @@ struct PostGISTests {
         #expect(try Self.sql("SELECT count(*) FROM public.rt_mse") == "720")
     }
 
-    @Test("Bad input: a wrong user, an unreachable server, a missing table (the tables there are listed), a query with no geometry")
+    @Test("Bad input: a wrong user, an unreachable server, a missing table (the tables there are listed), a query with no geometry; areas from a geometry column of the wrong type, with no SRID, or with an SRID its coordinates contradict")
     func badInput() throws {
         let host = try Self.server()
         let wrongUser = try CLI.run(["info", "postgresql://nobody:secret@\(host.replacingOccurrences(of: "/", with: "%2F"))/\(ProcessInfo.processInfo.environment["PGDATABASE"] ?? "")?table=x"])
@@ -73,6 +73,29 @@ struct PostGISTests {
         #expect(missing.status != 0 && missing.stderr.contains("there is no table public.nosuch") && missing.stderr.contains("public.listed"), "\(missing.stderr)")
         let noGeometry = try CLI.run(["info", "postgresql:///?query=SELECT 1 AS one"])
         #expect(noGeometry.status != 0 && noGeometry.stderr.contains("it has no geometry column"), "\(noGeometry.stderr)")
+
+        // Areas from a geometry column of the wrong type, of no SRID, or of an SRID its coordinates contradict.
+        let shp = try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp")
+        #expect(try CLI.run(["convert", shp, "-o", Self.table("bad_source"), "--overwrite"]).status == 0)
+        _ = try Self.sql("""
+            DROP TABLE IF EXISTS public.bad_points, public.bad_nosrid, public.bad_wgs84;
+            CREATE TABLE public.bad_points AS SELECT "LSOA21CD", ST_PointOnSurface(geom) AS geom FROM public.bad_source;
+            CREATE TABLE public.bad_nosrid AS SELECT "LSOA21CD", ST_SetSRID(geom, 0) AS geom FROM public.bad_source;
+            CREATE TABLE public.bad_wgs84 AS SELECT "LSOA21CD", ST_SetSRID(geom, 4326) AS geom FROM public.bad_source
+            """)
+        let stores = try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv")
+        func access(_ table: String) throws -> CLI.Result {
+            try CLI.run(["access", "--areas", Self.table(table), "--region", "Castle Point", "--services", "supermarket=" + stores,
+                         "-o", scratch.path("bad.geojson")], environment: env)
+        }
+        let points = try access("bad_points")
+        #expect(points.status != 0 && points.stderr.contains("public.bad_points: has no polygons"), "\(points.stderr)")
+        let noSRID = try access("bad_nosrid")
+        #expect(noSRID.status != 0 && noSRID.stderr.contains("its geometries have no SRID") && noSRID.stderr.contains("ST_SetSRID"), "\(noSRID.stderr)")
+        let wrongSRID = try access("bad_wgs84")
+        #expect(wrongSRID.status != 0 && wrongSRID.stderr.contains("cannot be longitude/latitude, but the table (its geometries' SRID) declares EPSG:4326")
+                && wrongSRID.stderr.contains("UpdateGeometrySRID") && wrongSRID.stderr.contains("27700"), "\(wrongSRID.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("bad.geojson")))
     }
 
     @Test("A connection lost mid-write commits nothing: the session is killed while it waits to create its table; the command fails and no table is left")
