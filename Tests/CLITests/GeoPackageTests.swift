@@ -34,9 +34,9 @@ struct GeoPackageTests {
         #expect(Self.line(ours.stdout, "Geometry: ") == "Multi Polygon")
         #expect(ours.stdout.contains("ID[\"EPSG\",27700]"))
 
-        // SQLite: sound file, GeoPackage ids, one R-tree row per feature.
-        let sql = try CLI.runTool(try Self.tool("sqlite3"), [out, "PRAGMA integrity_check; PRAGMA application_id; PRAGMA user_version; SELECT count(*) FROM rtree_mse_geom; SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'; PRAGMA journal_mode;"])
-        #expect(sql.stdout.split(separator: "\n") == ["ok", "1196444487", "10300", "720", "1", "delete"], "\(sql.stdout) \(sql.stderr)")
+        // SQLite: sound file, GeoPackage ids, one R-tree row per feature, the packed R-tree sound (rtreecheck).
+        let sql = try CLI.runTool(try Self.tool("sqlite3"), [out, "PRAGMA integrity_check; PRAGMA application_id; PRAGMA user_version; SELECT count(*) FROM rtree_mse_geom; SELECT rtreecheck('rtree_mse_geom'); SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'; PRAGMA journal_mode;"])
+        #expect(sql.stdout.split(separator: "\n") == ["ok", "1196444487", "10300", "720", "ok", "1", "delete"], "\(sql.stdout) \(sql.stderr)")
 
         // GDAL's spatial filter goes through our R-tree and returns the areas GEOS finds meeting the box.
         let box = Envelope(minX: 570_000, minY: 180_000, maxX: 580_000, maxY: 190_000)

@@ -55,11 +55,14 @@ public enum GeoPackageWriter {
         }
     }
 
+    /// SQLite page size of the files written.
+    static let pageSize = 65536
+
     private static func fill(_ temporary: String, layers: [Layer], path: String, projection: ProjectionContext, attribution: String?) throws -> Report {
         let db = try SQLiteDatabase(path: temporary, create: true)
         // Atomicity comes from the rename: no journal while the new file is filled.
         // 64 KiB pages keep polygon blobs off overflow chains; a 256 MiB cache keeps the file in memory until it is written.
-        try db.execute("PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;", doing: "setting up the file")
+        try db.execute("PRAGMA page_size = \(pageSize); PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;", doing: "setting up the file")
         try db.execute("""
             CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
               organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
@@ -125,10 +128,14 @@ public enum GeoPackageWriter {
             let placeholders = (0...names.count + 1).map { "?\($0 + 1)" }.joined(separator: ", ")
             let insert = try db.prepare("INSERT INTO \"\(table)\" (\"fid\", \"geom\"\(names.map { ", \"\($0)\"" }.joined())) VALUES (\(placeholders))",
                                         doing: "writing table \(table)")
-            try db.execute("BEGIN", doing: "writing table \(table)")
-            var box: Envelope?
+            // The envelopes written into the blobs, for gpkg_contents and the R-tree.
             var envelopes: [(Int64, Envelope)] = []
             envelopes.reserveCapacity(layer.features.count)
+            for (k, feature) in layer.features.enumerated() {
+                if let g = feature.geometry, g.coordinateCount > 0 { envelopes.append((Int64(k + 1), g.envelope)) }
+            }
+            let box = envelopes.dropFirst().reduce(envelopes.first?.1) { $0?.union($1.1) }
+            try db.execute("BEGIN", doing: "writing table \(table)")
             for (k, feature) in layer.features.enumerated() {
                 var values: [SQLiteValue] = [.integer(Int64(k + 1))]
                 values.reserveCapacity(names.count + 2)
@@ -136,9 +143,6 @@ public enum GeoPackageWriter {
                     if promote { g = GeoPackageGeometry.promoted(g) }
                     if let blob = GeoPackageGeometry.encode(g, srsID: id) {
                         values.append(.blob(blob))
-                        let e = g.envelope
-                        box = box.map { $0.union(e) } ?? e
-                        envelopes.append((Int64(k + 1), e))
                     } else {
                         values.append(.null)
                     }
@@ -179,10 +183,16 @@ public enum GeoPackageWriter {
     private static func spatialIndex(_ db: SQLiteDatabase, table t: String, envelopes: [(Int64, Envelope)]) throws {
         let r = "rtree_\(t)_geom"
         try db.execute("CREATE VIRTUAL TABLE \"\(r)\" USING rtree(id, minx, maxx, miny, maxy)", doing: "creating the spatial index of \(t)")
-        // Filled from the envelopes written into the blobs (SQLite has no ST_MinX … of its own).
-        let insert = try db.prepare("INSERT INTO \"\(r)\" VALUES (?1, ?2, ?3, ?4, ?5)", doing: "indexing \(t)")
-        try db.execute("BEGIN", doing: "indexing \(t)")
-        for (fid, e) in envelopes { try insert.run([.integer(fid), .real(e.minX), .real(e.maxX), .real(e.minY), .real(e.maxY)]) }
+        // Filled from the envelopes written into the blobs (SQLite has no ST_MinX … of its own),
+        // packed in one pass rather than inserted one by one (see RTreePacking).
+        let packed = RTreePacking(envelopes)
+        try db.execute("BEGIN; DELETE FROM \"\(r)_node\";", doing: "indexing \(t)")
+        let node = try db.prepare("INSERT INTO \"\(r)_node\" VALUES (?1, ?2)", doing: "indexing \(t)")
+        for (n, blob) in packed.nodes { try node.run([.integer(n), .blob(blob)]) }
+        let rowid = try db.prepare("INSERT INTO \"\(r)_rowid\" VALUES (?1, ?2)", doing: "indexing \(t)")
+        for (id, n) in packed.rowids { try rowid.run([.integer(id), .integer(n)]) }
+        let parent = try db.prepare("INSERT INTO \"\(r)_parent\" VALUES (?1, ?2)", doing: "indexing \(t)")
+        for (n, p) in packed.parents { try parent.run([.integer(n), .integer(p)]) }
         try db.execute("COMMIT", doing: "indexing \(t)")
         // The standard's triggers use ST_* functions that GeoPackage readers (GDAL, QGIS) provide.
         let triggers = [
