@@ -250,4 +250,22 @@ struct PostGISTests {
         let bad = try CLI.run(base + ["--imd", "postgresql:///?query=SELECT nosuch FROM public.imd2025_england_lsoa21", "-o", scratch.path("x.geojson")], environment: env)
         #expect(bad.status != 0 && bad.stderr.contains("column \"nosuch\" does not exist"), "\(bad.stderr)")
     }
+
+    @Test("Every column type through binary COPY, read back by PostgreSQL: text with tabs, quotes, backslashes, a line break and accents; 64-bit integers; large reals; booleans; dates (a leap day, one before 2000); NULLs")
+    func valueTypes() throws {
+        _ = try Self.server()
+        // Synthetic rows, typed by GDAL's CSV type detection into a GeoPackage.
+        let csv = scratch.path("t.csv"), gpkg = scratch.path("typed.gpkg")
+        try "name,count,share,flag,opened,x,y\n\"Tab\there, \"\"quoted\"\" \\\\ back\",12,0.25,true,2024-02-29,-0.1,51.5\n\"Café\nline two\",-9007199254740993,1e300,false,1999-12-31,-0.2,51.6\nplain,,,,,-0.3,51.7\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let load = try CLI.runTool(try GeoPackageTests.tool("ogr2ogr"), ["-f", "GPKG", gpkg, csv, "-oo", "AUTODETECT_TYPE=YES", "-oo", "X_POSSIBLE_NAMES=x",
+                                                                          "-oo", "Y_POSSIBLE_NAMES=y", "-a_srs", "EPSG:4326", "-nln", "typed"])
+        #expect(load.status == 0, "\(load.stderr)")
+        let run = try CLI.run(["convert", gpkg, "-o", Self.table("types"), "--overwrite"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let columns = try Self.sql("SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'types'")
+        #expect(columns == "fid integer, geom USER-DEFINED, name text, count bigint, share double precision, flag boolean, opened date, x double precision, y double precision", "\(columns)")
+        let rows = try Self.sql("SELECT fid, name, count, share, flag, opened, ST_AsText(geom), ST_SRID(geom) FROM public.types ORDER BY fid")
+        #expect(rows == "1|Tab\there, \"quoted\" \\\\ back|12|0.25|t|2024-02-29|POINT(-0.1 51.5)|4326\n2|Café\nline two|-9007199254740993|1e+300|f|1999-12-31|POINT(-0.2 51.6)|4326\n3|plain|||||POINT(-0.3 51.7)|4326", "\(rows)")
+    }
 }

@@ -3,7 +3,7 @@ import GeoCore
 
 /// Writes layers to PostGIS tables and reads a table or query back, through libpq (Debian
 /// `libpq-dev`). Writing is one transaction (all tables or none): the table is created with its
-/// geometry column in the layer's SRID, filled by `COPY` (text format, hex WKB with the SRID) and
+/// geometry column in the layer's SRID, filled by `COPY` (binary format, EWKB with the SRID) and
 /// given a GiST index (statistics are left to autovacuum's analyse: an explicit ANALYZE took a
 /// fifth of the load time of the national LSOA layer). An existing table is refused unless `overwrite`. Identifiers
 /// are quoted by libpq and values are bound or copied, never spliced into SQL.
@@ -111,77 +111,57 @@ public enum PostGIS {
         let promote = kinds.count > 1 && type.hasPrefix("MULTI")
         var columns = ["fid integer PRIMARY KEY", "geom geometry(\(type == "GEOMETRY" ? "Geometry" : type), \(srid))"]
         var names: [String] = []
+        var types: [BinaryCopy.Column] = []
         for f in layer.schema.fields {
             var n = f.name
             while names.contains(where: { $0.lowercased() == n.lowercased() }) || ["fid", "geom"].contains(n.lowercased()) { n += "_2" }
             names.append(n)
             let sqlType: String
             switch f.type {
-            case .string: sqlType = "text"
-            case .integer: sqlType = "bigint"
-            case .real: sqlType = "double precision"
-            case .boolean: sqlType = "boolean"
-            case .date: sqlType = "date"
+            case .string: sqlType = "text"; types.append(.text)
+            case .integer: sqlType = "bigint"; types.append(.bigint)
+            case .real: sqlType = "double precision"; types.append(.double)
+            case .boolean: sqlType = "boolean"; types.append(.boolean)
+            case .date: sqlType = "date"; types.append(.date)
             }
             columns.append("\(try db.identifier(n)) \(sqlType)")
         }
         try db.execute("CREATE TABLE \(table) (\(columns.joined(separator: ", ")))", doing: "creating table \(t.name)")
         let columnList = (["fid", "geom"] + (try names.map { try db.identifier($0) })).joined(separator: ", ")
-        try db.copyIn("COPY \(table) (\(columnList)) FROM STDIN", doing: "loading table \(t.name)") { send in
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(1 << 21)
-            let srsPrefix = Array("SRID=\(srid);".utf8), null = Array("\\N".utf8)
+        // Binary COPY: the server takes it in about half the time of text (see BinaryCopy).
+        try db.copyIn("COPY \(table) (\(columnList)) FROM STDIN (FORMAT binary)", doing: "loading table \(t.name)") { send in
+            var rows = BinaryCopy(reserving: 1 << 21)
+            rows.append(raw: BinaryCopy.header)
             var wkb: [UInt8] = []
             for (k, feature) in layer.features.enumerated() {
-                chunk += String(k + 1).utf8
-                chunk.append(0x09)
+                rows.beginRow(fields: 2 + names.count)
+                rows.int32(Int32(truncatingIfNeeded: k + 1))
                 if var g = feature.geometry, g.coordinateCount > 0 {
                     if promote { g = GeoPackageGeometry.promoted(g) }
                     wkb.removeAll(keepingCapacity: true)
                     GeoPackageGeometry.wkb(g, to: &wkb)
-                    chunk += srsPrefix
-                    for byte in wkb { chunk.append(digits[Int(byte >> 4)]); chunk.append(digits[Int(byte & 15)]) }
+                    rows.ewkb(wkb, srid: Int32(truncatingIfNeeded: srid))
                 } else {
-                    chunk += null
+                    rows.null()
                 }
                 for i in names.indices {
-                    chunk.append(0x09)
                     let v = i < feature.values.count ? feature.values[i] : .null
-                    switch v {
-                    case .null: chunk += null
-                    case .string(let s): chunk += escapeCopy(s).utf8
-                    case .integer(let n): chunk += String(n).utf8
-                    case .real(let d): if d.isFinite { chunk += String(d).utf8 } else { chunk += null }
-                    case .boolean(let b): chunk.append(b ? 0x74 : 0x66)
-                    case .date(let d): chunk += d.description.utf8
+                    do {
+                        try rows.value(v, as: types[i], row: k + 1, field: layer.schema.fields[i].name)
+                    } catch let e as BinaryCopy.ValueError {
+                        throw PostGISError(target: db.display, doing: "loading table \(t.name)",
+                                           message: "feature \(e.row): field \(e.field) is '\(e.value)', which is not a \(e.type)",
+                                           fix: "correct that value in the input")
                     }
                 }
-                chunk.append(0x0A)
-                if chunk.count > 1 << 20 { try send(chunk); chunk.removeAll(keepingCapacity: true) }
+                if rows.bytes.count > 1 << 20 { try send(rows.bytes); rows.removeAll() }
             }
-            if !chunk.isEmpty { try send(chunk) }
+            rows.append(raw: BinaryCopy.trailer)
+            try send(rows.bytes)
         }
         let index = try db.identifier(t.name.split(separator: ".").last.map(String.init).map { "\($0)_geom_idx" } ?? "geom_idx")
         try db.execute("CREATE INDEX \(index) ON \(table) USING GIST (geom)", doing: "indexing table \(t.name)")
         return layer.features.count
-    }
-
-    static let digits = Array("0123456789abcdef".utf8)
-
-    /// A value in COPY's text format: backslash, tab, newline and carriage return escaped.
-    static func escapeCopy(_ s: String) -> String {
-        guard s.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return s }
-        var out = ""
-        for c in s {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 
     /// Reads a table or query of `source` as a layer: its geometry column (the one named, or the
