@@ -127,6 +127,51 @@ struct ShapefileReaderTests {
     }
 }
 
+@Suite("Shapefiles read on every core")
+struct ShapefileParallelReadTests {
+    /// Synthetic squares (not data): every 7th with a hole, every 1,000th a null shape, and a
+    /// name per record; `bad` puts a defect into the records given.
+    static func write(_ base: String, count: Int, short: Set<Int> = [], open: Set<Int> = []) throws {
+        var records: [[[Coordinate]]] = []
+        var rows: [[[UInt8]]] = []
+        for i in 1...count {
+            let x = Double(i % 200) * 3, y = Double(i / 200) * 3
+            var parts = [ShapefileFixture.square(x, y, 2)]
+            if i % 7 == 0 { parts.append(Array(ShapefileFixture.square(x + 0.5, y + 0.5, 1).reversed())) }
+            if short.contains(i) { parts.append([Coordinate(x: x, y: y), Coordinate(x: x + 1, y: y), Coordinate(x: x, y: y)]) }
+            if open.contains(i) { parts[0][parts[0].count - 1] = Coordinate(x: x + 0.1, y: y + 0.1) }
+            records.append(i % 1000 == 0 ? [] : parts)
+            rows.append([Array("area \(i)".utf8)])
+        }
+        try ShapefileFixture.write(base: base, shapeType: 5, records: records, fields: [ShapefileFixture.Field("NAME", "C", 20)], rows: rows,
+                                   prj: ShapefileFixture.wgs84PRJ)
+    }
+
+    @Test("20,000 records: the features and the report equal a record-by-record pass; the first defect by record is the one reported, wherever it lies")
+    func sameAsOnePass() throws {
+        let dir = try TemporaryDirectory()
+        try Self.write(dir.path("big"), count: 20_000)
+        let reader = try ShapefileReader(path: dir.path("big.shp"))
+        let all = try reader.readAll()
+        let single = try ShapefileReader(path: dir.path("big.shp"))
+        var streamed: [Feature] = []
+        try single.forEach { _, f in streamed.append(f) }
+        #expect(all.features.count == 20_000 && all.features == streamed)
+        #expect(reader.report.nullGeometryRecords == single.report.nullGeometryRecords && reader.report.nullGeometryRecords.count == 20)
+        #expect(reader.report.nullGeometryRecords == Array(stride(from: 1000, through: 20_000, by: 1000)))
+
+        // A defect only in the last part of the file, then one earlier too: the earlier is reported.
+        try Self.write(dir.path("late"), count: 20_000, open: [19_500])
+        #expect(throws: ShapefileError.ringNotClosed(path: dir.path("late.shp"), record: 19_500, ring: 1)) {
+            try ShapefileReader(path: dir.path("late.shp")).readAll()
+        }
+        try Self.write(dir.path("two"), count: 20_000, short: [3_001], open: [19_500])
+        #expect(throws: ShapefileError.ringTooShort(path: dir.path("two.shp"), record: 3_001, ring: 2, coordinates: 3)) {
+            try ShapefileReader(path: dir.path("two.shp")).readAll()
+        }
+    }
+}
+
 @Suite("Shapefile bad input: typed errors naming the file and record")
 struct ShapefileBadInputTests {
     /// Three unit squares, written with shapelib.

@@ -320,16 +320,117 @@ public final class ShapefileReader {
     }
 
     /// Reads every record into memory.
-    /// - Parameter progress: called every 1,000 records with (done, total).
+    /// - Parameter progress: called every 1,000 records with (done, total), one call at a time
+    ///   (from the reading threads when there are several).
     /// - Throws: the first ``ShapefileError``.
+    ///
+    /// Large files are read on every core: each worker after the first opens its own shapelib
+    /// handles (a handle is not shared between threads) and reads a contiguous run of records;
+    /// the features, the report and the first error (by record) are as a single pass gives them.
     public func readAll(progress: ((Int, Int) -> Void)? = nil) throws -> FeatureLayer {
+        let workers = count >= Self.parallelRecords ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        guard workers > 1 else {
+            var features: [Feature] = []
+            features.reserveCapacity(count)
+            for i in 0..<count {
+                features.append(try feature(at: i))
+                if let progress, (i + 1) % 1000 == 0 || i + 1 == count { progress(i + 1, count) }
+            }
+            return FeatureLayer(name: name, crs: crs, schema: schema, features: features)
+        }
+        let readers = Readers([self] + (try (1..<workers).map { _ in try ShapefileReader(sibling: self) }))
+        let total = count
+        let chunk = (total + workers - 1) / workers
+        let done = ReadProgress(total: total, callback: progress)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let reader = readers.all[w]
+            let range = (w * chunk)..<min(total, (w + 1) * chunk)
+            var features: [Feature] = []
+            features.reserveCapacity(range.count)
+            do {
+                for i in range {
+                    features.append(try reader.feature(at: i))
+                    if (i - range.lowerBound + 1) % 1000 == 0 { done.add(1000) }
+                }
+                done.add(range.count % 1000)
+                readers.finish(w, .success(features))
+            } catch {
+                readers.finish(w, .failure(error))
+            }
+        }
         var features: [Feature] = []
         features.reserveCapacity(count)
-        for i in 0..<count {
-            features.append(try feature(at: i))
-            if let progress, (i + 1) % 1000 == 0 || i + 1 == count { progress(i + 1, count) }
+        for (w, result) in readers.results.enumerated() {
+            features += try result.get()   // the first failure in record order
+            if w > 0 {
+                let part = readers.all[w].report
+                report.nullGeometryRecords += part.nullGeometryRecords
+                report.holesKeptAsShells += part.holesKeptAsShells
+                report.zeroAreaRings += part.zeroAreaRings
+                report.encodingFallbacks += part.encodingFallbacks
+            }
         }
         return FeatureLayer(name: name, crs: crs, schema: schema, features: features)
+    }
+
+    /// Files with at least this many records are read on every core.
+    static let parallelRecords = 8192
+
+    /// The readers of one `readAll`, each used by one worker, and what each read.
+    private final class Readers: @unchecked Sendable {
+        let all: [ShapefileReader]
+        private let lock = NSLock()
+        private(set) var results: [Result<[Feature], Error>]
+        init(_ all: [ShapefileReader]) {
+            self.all = all
+            results = Array(repeating: .success([]), count: all.count)
+        }
+        func finish(_ w: Int, _ result: Result<[Feature], Error>) { lock.withLock { results[w] = result } }
+    }
+
+    /// Records read by all workers, reported through one callback.
+    private final class ReadProgress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = 0
+        let total: Int
+        let callback: ((Int, Int) -> Void)?
+        init(total: Int, callback: ((Int, Int) -> Void)?) { self.total = total; self.callback = callback }
+        func add(_ n: Int) {
+            guard let callback, n > 0 else { return }
+            // One call at a time, in increasing order, whichever worker makes it.
+            lock.withLock { done += n; callback(done, total) }
+        }
+    }
+
+    /// A second reader of the same file with its own shapelib handles, taking everything else
+    /// (checks already made, schema, CRS, encoding) from `original`.
+    private init(sibling original: ShapefileReader) throws {
+        path = original.path
+        name = original.name
+        shapeType = original.shapeType
+        count = original.count
+        headerBounds = original.headerBounds
+        schema = original.schema
+        crs = original.crs
+        encoding = original.encoding
+        fields = original.fields
+        encodingDeclared = original.encodingDeclared
+        unsupportedCodePage = original.unsupportedCodePage
+        var hooks = SAHooks()
+        dm_shapelib_setup_hooks(&hooks)
+        dm_shapelib_clear_error()
+        guard let shpHandle = SHPOpenLL(path, "rb", &hooks) else { throw ShapefileError.cannotOpen(path: path, reason: Self.shapelibMessage()) }
+        shp = SHPFile(shpHandle)
+        SHPSetFastModeReadObject(shpHandle, 1)
+        let dbfPath = String(path.dropLast(4)) + ".dbf"
+        guard let dbfHandle = DBFOpenLL(dbfPath, "rb", &hooks) else {
+            throw ShapefileError.cannotOpen(path: dbfPath, reason: Self.shapelibMessage())
+        }
+        dbf = DBFFile(dbfHandle)
+        // The same files as the original saw (they could have been replaced in between).
+        guard Int(shpHandle.pointee.nRecords) == count, Int(DBFGetRecordCount(dbfHandle)) == count else {
+            throw ShapefileError.cannotOpen(path: path, reason: "it changed while it was being read")
+        }
     }
 
     // MARK: Attribute decoding
