@@ -18,8 +18,11 @@ public final class ZipArchive: @unchecked Sendable {
         public var name: String
         /// Compression method: 0 stored, 8 deflate.
         public var method: Int
+        /// Bytes stored in the archive, as the central directory states it (checked when read).
         public var compressedSize: Int
+        /// Bytes once inflated, as stated (the inflater stops at this size and checks it).
         public var uncompressedSize: Int
+        /// CRC-32 of the inflated bytes, as stated (checked when read).
         public var crc32: UInt32
         var localHeaderOffset: Int
         /// `true` for folder entries (names ending in `/`).
