@@ -2,8 +2,8 @@ import Foundation
 
 extension PostGIS.Destination {
     /// Writes `layers` (suffix `nil` for the base table itself) in one transaction, reprojected to
-    /// ``PostGIS/Destination/crs`` when it is set (on all cores); returns the tables and their rows.
-    /// - Throws: ``PostGISError`` (nothing is committed then), ``ConversionError``.
+    /// the destination's `crs` when it is set (on all cores); returns the tables and their rows.
+    /// - Throws: `PostGISError` (nothing is committed then), ``ConversionError``.
     @discardableResult
     public func writeLayers(_ layers: [(suffix: String?, layer: FeatureLayer)]) throws -> [(table: String, rows: Int)] {
         guard let target = crs else { return try write(layers) }
