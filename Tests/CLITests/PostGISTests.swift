@@ -60,12 +60,21 @@ struct PostGISTests {
         #expect(try Self.sql("SELECT count(*) FROM public.rt_mse") == "720")
     }
 
-    @Test("Bad input: a wrong user, an unreachable server, a missing table (the tables there are listed), a query with no geometry; areas from a geometry column of the wrong type, with no SRID, or with an SRID its coordinates contradict")
+    @Test("Bad input: a wrong user, a wrong password, an unreachable server, a missing table (the tables there are listed), a query with no geometry; areas from a geometry column of the wrong type, with no SRID, or with an SRID its coordinates contradict")
     func badInput() throws {
         let host = try Self.server()
         let wrongUser = try CLI.run(["info", "postgresql://nobody:secret@\(host.replacingOccurrences(of: "/", with: "%2F"))/\(ProcessInfo.processInfo.environment["PGDATABASE"] ?? "")?table=x"])
         #expect(wrongUser.status != 0 && wrongUser.stderr.contains("role \"nobody\" does not exist") && wrongUser.stderr.contains("user and password"), "\(wrongUser.stderr)")
         #expect(!wrongUser.stderr.contains("secret"), "the password is shown")
+        // A wrong password (scripts/postgis-cluster makes `analyst` give one): named, never shown; the right one gets in.
+        let database = ProcessInfo.processInfo.environment["PGDATABASE"] ?? ""
+        let socket = host.replacingOccurrences(of: "/", with: "%2F")
+        let wrongPassword = try CLI.run(["info", "postgresql://analyst:not-it@\(socket)/\(database)?table=public.nosuch"])
+        #expect(wrongPassword.status != 0 && wrongPassword.stderr.contains("password authentication failed for user \"analyst\"")
+                && wrongPassword.stderr.contains("user and password"), "\(wrongPassword.stderr)")
+        #expect(!wrongPassword.stderr.contains("not-it"), "the password is shown: \(wrongPassword.stderr)")
+        let rightPassword = try CLI.run(["info", "postgresql://analyst:analyst-password@\(socket)/\(database)?table=public.nosuch"])
+        #expect(rightPassword.stderr.contains("there is no table public.nosuch") && !rightPassword.stderr.contains("analyst-password"), "\(rightPassword.stderr)")
         let unreachable = try CLI.run(["info", Self.table("x")], environment: ["PGHOST": scratch.path("nowhere")])
         #expect(unreachable.status != 0 && unreachable.stderr.contains("server runs"), "\(unreachable.stderr)")
         _ = try Self.sql("CREATE TABLE IF NOT EXISTS public.listed (id int, geom geometry(Point, 27700))")
@@ -215,7 +224,7 @@ struct PostGISTests {
         #expect(try Self.sql("SELECT count(*) FROM public.cp_access") == String(rows.count))
     }
 
-    @Test("IMD and population from PostgreSQL: a table loaded by ogr2ogr and a query give access the same figures as the files; the licence notice follows the table's name; a missing table lists the tables there; a password is never shown")
+    @Test("IMD, population and services from PostgreSQL: a table loaded by ogr2ogr, a query and a points table give access the same figures as the files; the licence notice follows the table's name; a missing table lists the tables there; a password is never shown")
     func tablesAsInputs() throws {
         let host = try Self.server()
         let imdFile = try TestData.path("imd/imd2025_england_lsoa21.csv"), populationFile = try TestData.path("population/census2021_usual_residents_lsoa21_age6.csv")
@@ -238,6 +247,12 @@ struct PostGISTests {
         #expect(database.stdout == files.stdout)
         let summary = try String(contentsOfFile: scratch.path("db-summary.json"), encoding: .utf8)
         #expect(summary.contains("English Indices of Deprivation, MHCLG"), "the IMD's notice is missing: \(summary.prefix(400))")
+
+        // Services (points) from a PostGIS table: the same figures as from the file it was loaded from.
+        #expect(try CLI.run(["convert", stores, "-o", Self.table("stores_mse"), "--overwrite"]).status == 0)
+        let points = try CLI.run(["access", "--region", "Castle Point", "--services", "supermarket=" + Self.table("stores_mse"), "-o", scratch.path("pts.geojson")], environment: env)
+        #expect(points.status == 0, "\(points.stderr)")
+        #expect(try String(contentsOfFile: scratch.path("pts.csv"), encoding: .utf8) == a, "services from PostGIS give other access figures than the file")
 
         // A missing table: the tables there are listed. A password in the address is masked.
         let socket = host.replacingOccurrences(of: "/", with: "%2F")
