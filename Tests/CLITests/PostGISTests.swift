@@ -58,6 +58,10 @@ struct PostGISTests {
         #expect(try Self.sql("SELECT count(*) FROM public.rt_mse") == "700")
         #expect(try CLI.run(["convert", source, "-o", Self.table("rt_mse"), "--overwrite"]).status == 0)
         #expect(try Self.sql("SELECT count(*) FROM public.rt_mse") == "720")
+        // A table is never its own output, even with --overwrite.
+        let onto = try CLI.run(["convert", Self.table("rt_mse"), "-o", "postgresql:///?table=rt_mse", "--overwrite"])
+        #expect(onto.status != 0 && onto.stderr.contains("would replace the input"), "\(onto.stderr)")
+        #expect(try Self.sql("SELECT count(*) FROM public.rt_mse") == "720")
     }
 
     @Test("Bad input: a wrong user, a wrong password, an unreachable server, a missing table (the tables there are listed), a query with no geometry; areas from a geometry column of the wrong type, with no SRID, or with an SRID its coordinates contradict")
