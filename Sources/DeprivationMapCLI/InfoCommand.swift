@@ -13,7 +13,7 @@ struct InfoCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The file to describe (.shp, .geojson/.json, .csv or .gpkg; a GeoPackage's layers are listed).")
+    @Argument(help: "The file to describe (.shp, .geojson/.json, .csv or .gpkg; a GeoPackage's layers are listed), or postgresql://…?table=… (without ?table=, the database's tables with geometry are listed).")
     var file: String
 
     @OptionGroup var input: InputOptions
@@ -29,6 +29,21 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         InterruptHandling.install()
+        // A database without a table or query: its tables with geometry are the answer.
+        if let source = PostGISSource(file), source.table == nil, source.query == nil {
+            let tables = try PostGIS.tables(source)
+            if json {
+                let rows: [[String: Any]] = tables.map { ["table": $0.name, "geometry_column": $0.geometryColumn, "geometry_type": $0.geometryType,
+                                                          "srid": $0.srid, "rows": $0.rows] }
+                let data = try JSONSerialization.data(withJSONObject: ["address": source.display, "tables": rows], options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print("Tables with geometry in \(source.display) (\(tables.count)):")
+                for t in tables { print("  \(t.name): \(t.geometryColumn) \(t.geometryType.lowercased()), SRID \(t.srid), \(grouped(t.rows)) rows") }
+                print("Name one with ?table=schema.name for its details.")
+            }
+            return
+        }
         // A GeoPackage: its feature layers first; with several and none chosen, the list is the answer.
         if (try? VectorFormat.detect(path: file)) == .geoPackage {
             let (gpkg, named) = GeoPackageReader.splitLayer(file)

@@ -82,6 +82,9 @@ struct PostGISTests {
         let unreachable = try CLI.run(["info", Self.table("x")], environment: ["PGHOST": scratch.path("nowhere")])
         #expect(unreachable.status != 0 && unreachable.stderr.contains("server runs"), "\(unreachable.stderr)")
         _ = try Self.sql("CREATE TABLE IF NOT EXISTS public.listed (id int, geom geometry(Point, 27700))")
+        // Without a table, info lists the tables with geometry (as it lists a GeoPackage's layers).
+        let listing = try CLI.run(["info", "postgresql:///"])
+        #expect(listing.status == 0 && listing.stdout.contains("public.listed: geom point, SRID 27700, 0 rows"), "\(listing.stdout)\(listing.stderr)")
         let missing = try CLI.run(["info", Self.table("nosuch")])
         #expect(missing.status != 0 && missing.stderr.contains("there is no table public.nosuch") && missing.stderr.contains("public.listed"), "\(missing.stderr)")
         let noGeometry = try CLI.run(["info", "postgresql:///?query=SELECT 1 AS one"])

@@ -229,6 +229,31 @@ public enum PostGIS {
         return FeatureLayer(name: name, crs: CRS(epsg: srid), schema: Schema(fields), features: features)
     }
 
+    /// A table with a geometry column, as `geometry_columns` lists it.
+    public struct TableInfo: Sendable, Hashable {
+        /// `schema.table`, the geometry column, its type and SRID (0 when not declared), and the rows.
+        public var name: String, geometryColumn: String, geometryType: String, srid: Int, rows: Int
+    }
+
+    /// The tables with geometry that `source`'s user can see, by name.
+    /// - Throws: ``PostGISError``.
+    public static func tables(_ source: PostGISSource) throws -> [TableInfo] {
+        let db = try PostgresConnection(source)
+        let listed = try db.execute("""
+            SELECT f_table_schema, f_table_name, f_geometry_column, type, srid FROM geometry_columns
+            WHERE has_table_privilege(quote_ident(f_table_schema) || '.' || quote_ident(f_table_name), 'SELECT') ORDER BY 1, 2, 3
+            """, doing: "listing the tables with geometry")
+        var out: [TableInfo] = []
+        for row in listed {
+            guard let schema = row[0] ?? nil, let table = row[1] ?? nil, let column = row[2] ?? nil else { continue }
+            let name = "\(schema).\(table)"
+            let count = try db.execute("SELECT count(*) FROM \(try db.identifier(name))", doing: "counting \(name)")
+            out.append(TableInfo(name: name, geometryColumn: column, geometryType: (row[3] ?? nil) ?? "GEOMETRY",
+                                 srid: (row[4] ?? nil).flatMap { Int($0) } ?? 0, rows: count.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0))
+        }
+        return out
+    }
+
     /// The largest table or query result read as text (1 GiB).
     public static let textLimit = 1 << 30
 
