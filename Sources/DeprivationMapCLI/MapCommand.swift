@@ -166,12 +166,13 @@ struct MapCommand: ParsableCommand {
         try OutputTransaction.perform {
             try MapOutput.writeLayer(layer, to: output, attribution: attribution)
             try MapOutput.writeCSV(layer, to: csvPath)
-            if !map.services.isEmpty {
-                try MapOutput.writeCSV(map.serviceLayer(), to: outputs[2])
-                written.append(outputs[2])
-            }
             var tables: [(suffix: String?, layer: FeatureLayer)] = [(nil, layer)]
-            if !map.services.isEmpty { tables.append(("services", map.serviceLayer())) }
+            if !map.services.isEmpty {
+                let serviceLayer = map.serviceLayer()
+                try MapOutput.writeCSV(serviceLayer, to: outputs[2])
+                written.append(outputs[2])
+                tables.append(("services", serviceLayer))
+            }
             if let w = layers.wards, let wardLayer = map.wardLayer(wards: w) {
                 try MapOutput.writeLayer(wardLayer, to: outputs[3], attribution: attribution)
                 try MapOutput.writeCSV(wardLayer, to: outputs[4])

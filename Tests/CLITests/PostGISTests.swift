@@ -290,4 +290,21 @@ struct PostGISTests {
         let rows = try Self.sql("SELECT fid, name, count, share, flag, opened, ST_AsText(geom), ST_SRID(geom) FROM public.types ORDER BY fid")
         #expect(rows == "1|Tab\there, \"quoted\" \\\\ back|12|0.25|t|2024-02-29|POINT(-0.1 51.5)|4326\n2|Café\nline two|-9007199254740993|1e+300|f|1999-12-31|POINT(-0.2 51.6)|4326\n3|plain|||||POINT(-0.3 51.7)|4326", "\(rows)")
     }
+
+    @Test("map --postgis: the areas and the services go to NAME and NAME_services, as many rows as the CSV tables beside the map, in EPSG:27700 with --postgis-crs")
+    func mapToDatabase() throws {
+        _ = try Self.server()
+        _ = try Self.sql("DROP TABLE IF EXISTS public.mse_map, public.mse_map_services")
+        let out = scratch.path("map.geojson")
+        let run = try CLI.run(["map", "--areas", try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp"), "--imd", try TestData.path("imd/imd2025_england_lsoa21.csv"),
+                               "--services", "supermarket=" + (try TestData.path("services/retail/geolytix_retail_points_v24_202206_mse.csv")),
+                               "-o", out, "--postgis", Self.table("mse_map"), "--postgis-crs", "EPSG:27700"], environment: env)
+        #expect(run.status == 0 && run.stderr.contains("PostGIS public.mse_map (720 rows), public.mse_map_services"), "\(run.stderr)")
+        let areas = try String(contentsOfFile: scratch.path("map.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
+        let services = try String(contentsOfFile: scratch.path("map-services.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
+        #expect(try Self.sql("SELECT count(*) || ':' || min(ST_SRID(geom)) FROM public.mse_map") == "\(areas):27700")
+        #expect(try Self.sql("SELECT count(*) || ':' || min(ST_SRID(geom)) FROM public.mse_map_services") == "\(services):27700")
+        // Every service lies in the area its row names, checked by PostGIS.
+        #expect(try Self.sql("SELECT count(*) FROM public.mse_map_services s JOIN public.mse_map a ON a.code = s.area_code WHERE NOT ST_Intersects(a.geom, s.geom)") == "0")
+    }
 }
