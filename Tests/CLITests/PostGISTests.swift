@@ -138,7 +138,7 @@ struct PostGISTests {
         command.executableURL = URL(fileURLWithPath: try CLI.executable)
         command.arguments = ["convert", try TestData.path("boundaries/mse/lsoa21_bgc_mse_bng.shp"), "-o", Self.table("lost")]
         let errors = scratch.path("lost.err")
-        FileManager.default.createFile(atPath: errors, contents: nil)
+        #expect(FileManager.default.createFile(atPath: errors, contents: nil))
         command.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         command.standardOutput = FileHandle.nullDevice
         try command.run()
