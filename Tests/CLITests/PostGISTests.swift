@@ -307,4 +307,34 @@ struct PostGISTests {
         // Every service lies in the area its row names, checked by PostGIS.
         #expect(try Self.sql("SELECT count(*) FROM public.mse_map_services s JOIN public.mse_map a ON a.code = s.area_code WHERE NOT ST_Intersects(a.geom, s.geom)") == "0")
     }
+
+    @Test("Services from a table without geometry, as NHS teams keep practice lists: by its easting/northing columns, or by postcode through Code-Point Open from a query; the same access figures as the same rows from a file")
+    func servicesWithoutGeometry() throws {
+        _ = try Self.server()
+        let gps = try TestData.path("services/gp/gp_practices_active_2025-05_geocoded.csv")
+        // ogr2ogr makes a plain table (every column text, no geometry), as a CSV loaded into the database is.
+        let load = try CLI.runTool(try GeoPackageTests.tool("ogr2ogr"), ["-overwrite", "-f", "PostgreSQL", "PG:", gps, "-nln", "public.gp_plain"])
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(try Self.sql("SELECT count(*) FROM geometry_columns WHERE f_table_name = 'gp_plain'") == "0")
+        let base = ["access", "--region", "Castle Point"]
+        func csv(_ name: String) throws -> String { try String(contentsOfFile: scratch.path(name + ".csv"), encoding: .utf8) }
+
+        let file = try CLI.run(base + ["--services", "gp=" + gps, "-o", scratch.path("file.geojson")], environment: env)
+        #expect(file.status == 0, "\(file.stderr)")
+        let table = try CLI.run(base + ["--services", "gp=" + Self.table("gp_plain"), "-o", scratch.path("table.geojson")], environment: env)
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(try csv("table") == (try csv("file")), "easting/northing from the table give other figures than the file")
+
+        // Postcodes only: a query, and the same rows written as a CSV file.
+        let rows = try Self.sql("SELECT code || ',' || replace(name, ',', ' ') || ',' || pc FROM public.gp_plain ORDER BY ogc_fid")
+        try ("code,name,pc\n" + rows + "\n").write(toFile: scratch.path("by-postcode.csv"), atomically: true, encoding: .utf8)
+        let fromFile = try CLI.run(base + ["--services", "gp=" + scratch.path("by-postcode.csv"), "-o", scratch.path("pcfile.geojson")], environment: env)
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        let query = "postgresql:///?query=" + "SELECT code, replace(name, ',', ' ') AS name, pc FROM public.gp_plain ORDER BY ogc_fid"
+            .addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+")))!
+        let fromQuery = try CLI.run(base + ["--services", "gp=" + query, "-o", scratch.path("pcquery.geojson")], environment: env)
+        #expect(fromQuery.status == 0, "\(fromQuery.stderr)")
+        #expect(try csv("pcquery") == (try csv("pcfile")) && (try csv("pcquery")).split(whereSeparator: \.isNewline).count > 50,
+                "postcodes from the query give other figures than from the file")
+    }
 }

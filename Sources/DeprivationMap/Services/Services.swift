@@ -77,7 +77,9 @@ public enum ServiceError: Error, Sendable, Equatable, AdvisedError {
 ///   (GP practices); located by postcode through Code-Point Open;
 /// - CSV tables with coordinate columns (Geolytix `long_wgs`/`lat_wgs`, `easting`/`northing`,
 ///   `lat`/`lng` …), or with only a postcode column (located through Code-Point Open);
-/// - GeoJSON and shapefiles of points.
+/// - GeoJSON, shapefiles and GeoPackage layers of points;
+/// - PostGIS tables or queries (`postgresql://…?table=…`): by their geometry, or, without one,
+///   by coordinate or postcode columns as a CSV table is.
 ///
 /// Rows without a usable location are reported with their line numbers, never dropped silently.
 /// Rows can be kept by column values (a ``RowFilter``), e.g. Geolytix stores by `size_code`; the
@@ -94,36 +96,40 @@ public enum ServiceReader {
     /// - Throws: ``ServiceError``, reader errors.
     public static func read(path: String, kind: ServiceKind? = nil, postcodes: (PostcodePoints, [String: Int])? = nil,
                             options: VectorReadOptions = VectorReadOptions(), filters: [RowFilter] = []) throws -> ServiceSet {
-        let kind = kind ?? ServiceKind(rawValue: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
-        let format = try VectorFormat.detect(path: path)
+        let kind = kind ?? ServiceKind(rawValue: PostGISSource.isAddress(path) ? SourceName.dataName(path)
+                                                   : URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        var format = try VectorFormat.detect(path: path)
+        // A database table of services without geometry is read as a table: coordinates or postcodes.
+        if format == .postGIS, let source = PostGISSource(path), try !PostGIS.hasGeometry(source) { format = .csv }
+        let shown = PostGISSource(path)?.label ?? path   // messages name a database without its password
         if format != .csv {
             let (layer, _) = try VectorReader.read(path: path, options: options)
-            let (kept, dropped) = try filter(layer, filters, path: path)
-            var set = fromLayer(kept, kind: kind, path: path, located: "geometry in the file")
+            let (kept, dropped) = try filter(layer, filters, path: shown)
+            var set = fromLayer(kept, kind: kind, path: shown, located: "geometry in the file")
             set.filtered = dropped
             return set
         }
-        if isODSLayout(path: path) {
-            if let f = filters.first { throw ServiceError.unknownFilterColumn(path: path, column: f.column, header: ["(no header: NHS ODS layout)"]) }
+        if !PostGISSource.isAddress(path), isODSLayout(path: path) {
+            if let f = filters.first { throw ServiceError.unknownFilterColumn(path: shown, column: f.column, header: ["(no header: NHS ODS layout)"]) }
             return try readODS(try CSVTable(path: path, hasHeader: false), kind: kind, postcodes: postcodes)
         }
         // A CSV with coordinates goes through the point reader; one with only postcodes is geocoded.
         do {
             let (layer, report) = try CSVPointReader.read(path: path, options: options.csv)
-            let (kept, dropped) = try filter(layer, filters, path: path)
-            var set = fromLayer(kept, kind: kind, path: path, located: "coordinates in the file")
-            set.skipped = report.skippedLines.map { SkippedRow(path: path, line: $0.line, reason: $0.reason) }
+            let (kept, dropped) = try filter(layer, filters, path: shown)
+            var set = fromLayer(kept, kind: kind, path: shown, located: "coordinates in the file")
+            set.skipped = report.skippedLines.map { SkippedRow(path: shown, line: $0.line, reason: $0.reason) }
             set.filtered = dropped
             return set
         } catch CSVError.coordinateColumnsNotFound {
             let table = try CSVTable(path: path)
             guard let pc = table.column(["postcode", "pc", "pcds", "pcd", "post_code", "postcode7"]) else {
-                throw ServiceError.noLocation(path: path, header: table.header)
+                throw ServiceError.noLocation(path: shown, header: table.header)
             }
             let id = table.column(["code", "id", "odscode", "organisationcode", "practicecode"])
             let name = table.column(["name", "organisationname", "practicename", "retailer", "storename", "sitename"])
             let columns = try filters.map { f -> (Int, RowFilter) in
-                guard let c = table.column([f.column]) else { throw ServiceError.unknownFilterColumn(path: path, column: f.column, header: table.header) }
+                guard let c = table.column([f.column]) else { throw ServiceError.unknownFilterColumn(path: shown, column: f.column, header: table.header) }
                 return (c, f)
             }
             let set = try geocode(table, kind: kind, postcodeColumn: pc, idColumn: id, nameColumn: name, postcodes: postcodes) { row in

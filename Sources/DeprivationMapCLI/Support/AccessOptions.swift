@@ -14,7 +14,7 @@ struct AccessOptions: ParsableArguments {
 
     @OptionGroup(title: "Network travel") var travel: NetworkOptions
 
-    @Option(help: ArgumentHelp("Services as TYPE=FILE or FILE: epraccur, edispensary, Geolytix, CSV with coordinates or postcodes, GeoJSON, shapefile, FILE.gpkg|layername=NAME, postgresql://…?table=….", valueName: "type=file"))
+    @Option(help: ArgumentHelp("Services as TYPE=FILE or FILE: epraccur, edispensary, Geolytix, CSV with coordinates or postcodes, GeoJSON, shapefile, FILE.gpkg|layername=NAME, postgresql://…?table=… (its geometry, or coordinate or postcode columns).", valueName: "type=file"))
     var services: String?
 
     @Option(help: "Code-Point Open zip for services located by postcode (default: the data folder's).")

@@ -56,10 +56,18 @@ public enum CSVPointReader {
     static let genericXNames = ["x", "xcoord", "coordx", "xcoordinate"]
     static let genericYNames = ["y", "ycoord", "coordy", "ycoordinate"]
 
-    /// Reads a file.
-    /// - Throws: ``CSVError``.
+    /// Reads a file, or a `postgresql://…?table=…` table or query without geometry.
+    /// - Throws: ``CSVError``, ``PostGISError``.
     public static func read(path: String, options: CSVPointOptions = CSVPointOptions()) throws -> (FeatureLayer, ReadReport) {
-        try withContentsOfFile(path, cannotRead: { CSVError.cannotRead(path: path, reason: $0) }) { bytes in
+        // A database table or query without geometry: its rows as CSV (see PostGIS.csv).
+        if let source = PostGISSource(path) {
+            let data = try PostGIS.csv(source)
+            return try data.withUnsafeBytes { raw in
+                try read(bytes: raw.bindMemory(to: UInt8.self), source: source.label,
+                         layerName: source.table.map { String($0.split(separator: ".").last ?? "") } ?? "query", options: options)
+            }
+        }
+        return try withContentsOfFile(path, cannotRead: { CSVError.cannotRead(path: path, reason: $0) }) { bytes in
             try read(bytes: bytes, source: path, layerName: layerName(of: path), options: options)
         }
     }

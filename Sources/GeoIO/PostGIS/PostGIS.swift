@@ -254,6 +254,19 @@ public enum PostGIS {
         return out
     }
 
+    /// `true` when the table or query of `source` has a geometry column.
+    /// - Throws: ``PostGISError`` (naming the tables there are when the table is not found).
+    public static func hasGeometry(_ source: PostGISSource) throws -> Bool {
+        let db = try PostgresConnection(source)
+        let (from, name) = try relation(source, db: db, listing: """
+            SELECT table_schema || '.' || table_name FROM information_schema.tables
+            WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1
+            """, kind: "tables")
+        let probe = try db.query("SELECT * FROM \(from) LIMIT 0", doing: "reading the columns of \(name)")
+        let geometryOID = try db.execute("SELECT 'geometry'::regtype::oid", doing: "looking for PostGIS").first?.first.flatMap { $0.flatMap { UInt32($0) } }
+        return probe.types.contains { $0 == geometryOID }
+    }
+
     /// The largest table or query result read as text (1 GiB).
     public static let textLimit = 1 << 30
 
