@@ -9,21 +9,18 @@ public enum SIIValueType: String, Sendable, Hashable, Codable, CaseIterable {
     /// A proportion in (0, 1) (2): limits and draws on the logit scale.
     case proportion
 
-    func forward(_ v: Double) -> Double {
+    /// The scale the draws are made on: the same transforms as the SII regression's.
+    var transform: SIITransform {
         switch self {
-        case .other: return v
-        case .rate: return log(v)
-        case .proportion: return log(v / (1 - v))
+        case .other: return .none
+        case .rate: return .log
+        case .proportion: return .logit
         }
     }
 
-    func inverse(_ t: Double) -> Double {
-        switch self {
-        case .other: return t
-        case .rate: return exp(t)
-        case .proportion: return 1 / (1 + exp(-t))
-        }
-    }
+    func forward(_ v: Double) -> Double { transform.forward(v) }
+
+    func inverse(_ t: Double) -> Double { transform.inverse(t) }
 }
 
 /// How the quantiles of an SII were made: an explicit choice shown in every output (PHOF uses

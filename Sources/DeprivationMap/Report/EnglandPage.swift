@@ -7,15 +7,7 @@ enum EnglandPage {
     static func html(_ england: EnglandReport, table t: ReportTable) -> String {
         let esc = ReportPage.escape
         var h = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <link rel="icon" href="data:,">
-        <title>Deprivation and access to services: England by ICB</title>
-        <style>
-        \(ReportPage.commonStyle)
+        \(ReportPage.documentStart(title: "Deprivation and access to services: England by ICB"))
         table{border-collapse:collapse;background:#fff;margin:.5rem 0;font-size:.9rem}
         th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left}
         .note{color:#555;font-size:.9rem}.legend span{display:inline-block;width:1.1rem;height:.8rem;margin:0 .2rem 0 .6rem;border:1px solid #999;vertical-align:middle}

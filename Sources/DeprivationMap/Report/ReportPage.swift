@@ -93,18 +93,26 @@ public enum ReportPage {
     h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.25rem}
     """
 
-    /// The document head, the style sheet and the title.
-    static func head(_ report: RegionReport) -> String {
-        let h = """
+    /// The start of a page up to its style sheet: doctype, language, character set, viewport,
+    /// no favicon request, the escaped title, and the style shared by every page.
+    static func documentStart(title: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <link rel="icon" href="data:,">
-        <title>\(escape(report.title))</title>
+        <title>\(escape(title))</title>
         <style>
         \(commonStyle)
+        """
+    }
+
+    /// The document head, the style sheet and the title.
+    static func head(_ report: RegionReport) -> String {
+        let h = """
+        \(documentStart(title: report.title))
         .sub{color:#555;margin:.2rem 0 1rem}
         .cards{display:flex;flex-wrap:wrap;gap:.75rem}.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:10rem}
         .card b{display:block;font-size:1.35rem}
